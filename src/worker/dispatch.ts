@@ -1,0 +1,44 @@
+/**
+ * Turns ring frames into calls on the worker's parts: KEY frames define keys, SCALARS frames
+ * carry values, MESSAGE frames carry control messages (msgpack).
+ */
+import { FrameKind, SCALARS_ENTRIES_OFFSET, SCALARS_ENTRY_BYTES, SCALARS_STEP_OFFSET, SCALARS_TIME_OFFSET } from '../shared/frames.js';
+import type { MainToWorkerMessage } from '../shared/messages.js';
+import { packr } from '../shared/msgpack.js';
+import type { FrameVisitor, RingReader } from '../shared/ring.js';
+import type { Metrics } from './metrics.js';
+
+const textDecoder = new TextDecoder();
+
+/** Routes each frame of the ring to its handler. */
+export class FrameDispatcher {
+  /** The visitor to pass to RingReader.drain (bound once: no closure per drain). */
+  readonly visit: FrameVisitor;
+
+  constructor(reader: RingReader, metrics: Metrics, onMessage: (m: MainToWorkerMessage) => void) {
+    const { u32, f64 } = reader;
+    this.visit = (offset, _bytes, kind, aux) => {
+      switch (kind) {
+        case FrameKind.SCALARS: {
+          const time = f64[(offset + SCALARS_TIME_OFFSET) >> 3]!;
+          const step = f64[(offset + SCALARS_STEP_OFFSET) >> 3]!;
+          metrics.beginCall();
+          let e = offset + SCALARS_ENTRIES_OFFSET;
+          for (let i = 0; i < aux; i++, e += SCALARS_ENTRY_BYTES) {
+            metrics.scalar(u32[e >> 2]!, f64[(e >> 3) + 1]!, step, time);
+          }
+          break;
+        }
+        case FrameKind.KEY:
+          metrics.defineKey(aux, textDecoder.decode(reader.blob(offset)));
+          break;
+        case FrameKind.MESSAGE:
+          // unpack copies what it needs; the ring space is released after this returns.
+          onMessage(packr.unpack(reader.blob(offset)) as MainToWorkerMessage);
+          break;
+        default:
+          throw new Error(`protocol: unknown frame kind ${kind} at ring offset ${offset}`);
+      }
+    };
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The worker thread's entry: drain the ring into the run file until the run is finished.
+ * Everything that can block (disk now; network, encoding later) happens here, never on the
+ * user's thread.
+ */
+import { workerData } from 'node:worker_threads';
+import { RunState } from '../format/index.js';
+import { ErrorCode, serializeError } from '../shared/errors.js';
+import { ACK_SLOT, DUPLICATES_SLOT, PROTOCOL_VERSION, STATE_SLOT, TAIL_SLOT, WAKE_SLOT, WorkerState } from '../shared/layout.js';
+import { FinishState, type MainToWorkerMessage, type WorkerInit, type WorkerToMainStatus } from '../shared/messages.js';
+import { RingReader } from '../shared/ring.js';
+import { FrameDispatcher } from './dispatch.js';
+import { Metrics } from './metrics.js';
+import { RunFile } from './run-file.js';
+
+const init = workerData as WorkerInit;
+const port = init.statusPort;
+const reader = new RingReader(init.sab);
+const ctrl = reader.ctrl;
+
+function post(status: WorkerToMainStatus): void {
+  port.postMessage(status);
+}
+
+const STATE_OF: Record<FinishState, RunState> = {
+  [FinishState.FINISHED]: RunState.FINISHED,
+  [FinishState.CRASHED]: RunState.CRASHED,
+  [FinishState.ABORTED]: RunState.ABORTED,
+};
+
+// "Atomics.waitAsync promises don't prevent worker exit" (thread-stream/lib/worker.js).
+const keepAlive = setInterval(() => {}, 1 << 30);
+
+/** Bytes drained between yields to the event loop. */
+const DRAIN_SLICE = 4 << 20;
+
+async function main(): Promise<void> {
+  if (init.protocolVersion !== PROTOCOL_VERSION) {
+    throw Object.assign(new Error(`protocol ${init.protocolVersion} from the main thread, ${PROTOCOL_VERSION} in the worker: mixed swanlab-node versions`), {
+      code: ErrorCode.PROTOCOL,
+    });
+  }
+  const file = new RunFile(init.runDir, init.start);
+  file.writeConfig(init.config, init.start.startedAt);
+  file.flush();
+  const metrics = new Metrics(file, (message) => post({ t: 'warn', message }));
+  let finished = false;
+
+  const onMessage = (m: MainToWorkerMessage): void => {
+    switch (m.t) {
+      case 'config':
+        file.writeConfig(m.config, Date.now());
+        break;
+      case 'flush':
+        file.flush();
+        reply(m.id);
+        break;
+      case 'finish':
+        file.finish(STATE_OF[m.state], m.error, m.time);
+        finished = true;
+        Atomics.store(ctrl, STATE_SLOT, WorkerState.FINISHED);
+        reply(m.id);
+        break;
+    }
+  };
+  const reply = (id: number): void => {
+    Atomics.store(ctrl, DUPLICATES_SLOT, metrics.duplicates);
+    post({ t: 'done', id, records: file.count, duplicates: metrics.duplicates });
+    Atomics.store(ctrl, ACK_SLOT, id);
+    Atomics.notify(ctrl, ACK_SLOT);
+  };
+  const dispatcher = new FrameDispatcher(reader, metrics, onMessage);
+
+  Atomics.store(ctrl, STATE_SLOT, WorkerState.RUNNING);
+  while (!finished) {
+    reader.setClock(Date.now());
+    const wake = Atomics.load(ctrl, WAKE_SLOT);
+    if (reader.hasFrames()) {
+      reader.drain(dispatcher.visit, DRAIN_SLICE);
+      if (!finished) file.flush();
+      if (reader.hasFrames()) await new Promise(setImmediate);
+      continue;
+    }
+    const waited = Atomics.waitAsync(ctrl, WAKE_SLOT, wake, init.pollMs);
+    if (waited.async) await waited.value;
+  }
+  clearInterval(keepAlive);
+}
+
+main().catch((err: unknown) => {
+  Atomics.store(ctrl, STATE_SLOT, WorkerState.DEAD);
+  try {
+    post({ t: 'fatal', error: serializeError(err, ErrorCode.IO) });
+  } finally {
+    // Wake a main thread blocked on the exit handshake: it sees DEAD instead of timing out.
+    Atomics.notify(ctrl, ACK_SLOT);
+    Atomics.notify(ctrl, TAIL_SLOT);
+    clearInterval(keepAlive);
+    process.exitCode = 1;
+  }
+});

@@ -1,0 +1,106 @@
+/**
+ * Per-key state in the worker: step assignment exactly as the seed says (implicit = the key's
+ * largest step + 1, explicit as given, a second value at a (key, step) dropped and the first
+ * kept), the key's ColumnRecord before its first value, and the hot ScalarRecord encoding.
+ */
+import {
+  ColumnClass,
+  ColumnType,
+  SectionType,
+  columnRecord,
+  encodeKeyField,
+  encodeScalarRecord,
+  scalarRecordMaxLength,
+} from '../format/index.js';
+import { IMPLICIT_STEP } from '../shared/frames.js';
+import type { RunFile } from './run-file.js';
+import { StepSet } from './step-set.js';
+
+interface KeyState {
+  key: string;
+  keyField: Uint8Array;
+  steps: StepSet;
+  columnWritten: boolean;
+  duplicateWarned: boolean;
+  /** Sequence number of the last log() call that carried this key (collision check). */
+  lastCall: number;
+}
+
+/** Assigns steps and writes scalar records for every key of a run. */
+export class Metrics {
+  readonly #file: RunFile;
+  readonly #warn: (message: string) => void;
+  readonly #keys: KeyState[] = [];
+  #scratch = new Uint8Array(1024);
+  #call = 0;
+  /** Values dropped because their (key, step) already had one. */
+  duplicates = 0;
+
+  constructor(file: RunFile, warn: (message: string) => void) {
+    this.#file = file;
+    this.#warn = warn;
+  }
+
+  /** A KEY frame: the main thread interned `key` as `id`. */
+  defineKey(id: number, key: string): void {
+    const keyField = encodeKeyField(key);
+    const need = scalarRecordMaxLength(keyField);
+    if (need > this.#scratch.length) this.#scratch = new Uint8Array(need * 2);
+    this.#keys[id] = { key, keyField, steps: new StepSet(), columnWritten: false, duplicateWarned: false, lastCall: -1 };
+  }
+
+  /** Start of one log() call's values (a SCALARS frame). */
+  beginCall(): void {
+    this.#call++;
+  }
+
+  /** One value of the current call. */
+  scalar(id: number, value: number, step: number, timeMs: number): void {
+    const k = this.#keys[id];
+    if (k === undefined) throw new Error(`protocol: value for undefined key id ${id}`);
+    if (k.lastCall === this.#call) {
+      // Two keys of one call cleaned to the same key: the first wins (spec decisions table).
+      this.#warn(`log(): key ${JSON.stringify(k.key)} appears twice in one call after stripping or flattening; the first value is kept`);
+      this.duplicates++;
+      return;
+    }
+    k.lastCall = this.#call;
+    let s: number;
+    if (step === IMPLICIT_STEP) {
+      s = k.steps.max + 1;
+    } else {
+      s = step;
+      if (k.steps.has(s)) {
+        this.duplicates++;
+        if (!k.duplicateWarned) {
+          k.duplicateWarned = true;
+          this.#warn(
+            `log(): key ${JSON.stringify(k.key)} already has a value at step ${s}; the first value is kept and later ones are dropped (reported once per key, counted at finish)`,
+          );
+        }
+        return;
+      }
+    }
+    k.steps.add(s);
+    const file = this.#file;
+    if (!k.columnWritten) {
+      k.columnWritten = true;
+      const slash = k.key.indexOf('/');
+      file.append(
+        columnRecord(
+          file.nextNum(),
+          {
+            key: k.key,
+            columnClass: ColumnClass.CUSTOM,
+            columnType: ColumnType.SCALAR,
+            sectionName: slash < 0 ? '' : k.key.slice(0, slash),
+            sectionType: SectionType.PUBLIC,
+          },
+          timeMs,
+        ),
+      );
+    }
+    const len = encodeScalarRecord(this.#scratch, file.nextNum(), k.keyField, s, timeMs, value);
+    file.append(this.#scratch.subarray(0, len));
+  }
+}
