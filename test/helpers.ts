@@ -1,0 +1,55 @@
+// Shared test helpers: temp log dirs, reading back what a run wrote, capturing our stderr lines.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readRun, type RunRecord } from 'swanlab-node';
+
+/** A fresh empty directory under the OS temp dir. */
+export function tempDir(prefix = 'swanlab-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A scalar as written: key, step and value. */
+export interface Point {
+  key: string;
+  step: number;
+  value: number;
+}
+
+/** Every record of a run folder, in file order. */
+export function records(dir: string): RunRecord[] {
+  return [...readRun(dir)];
+}
+
+/** The ScalarRecords of a run folder, in file order. */
+export function points(dir: string): Point[] {
+  const out: Point[] = [];
+  for (const r of readRun(dir)) {
+    if (r.recordType.case === 'scalar') {
+      const s = r.recordType.value;
+      out.push({ key: s.key, step: Number(s.step), value: s.value?.number ?? 0 });
+    }
+  }
+  return out;
+}
+
+/** `key@step=value` strings, compact for deepEqual. */
+export function pointStrings(dir: string): string[] {
+  return points(dir).map((p) => `${p.key}@${p.step}=${p.value}`);
+}
+
+/** Run `fn` while collecting what is written to process.stderr (still passing it through). */
+export async function captureStderr<T>(fn: () => T | Promise<T>): Promise<{ result: T; lines: string[] }> {
+  const original = process.stderr.write;
+  let text = '';
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+    return (original as (...a: unknown[]) => boolean).call(process.stderr, chunk, ...rest);
+  }) as typeof process.stderr.write;
+  try {
+    const result = await fn();
+    return { result, lines: text.split('\n').filter((l) => l.length > 0) };
+  } finally {
+    process.stderr.write = original;
+  }
+}

@@ -1,0 +1,137 @@
+// The SPSC ring (src/shared/ring.ts): frames come out exactly as they went in, in order,
+// whatever their sizes, however the reads interleave, across wrap-around and across threads.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import fc from 'fast-check';
+import { FrameKind, blobFrameBytes } from '../src/shared/frames.js';
+import { createSharedRing } from '../src/shared/layout.js';
+import { RingReader, RingWriter } from '../src/shared/ring.js';
+
+/** Payload of frame `seq`: its length and bytes derived from seq, so any mix-up shows. */
+function payloadFor(seq: number, len: number): Uint8Array {
+  const p = new Uint8Array(len);
+  for (let i = 0; i < len; i++) p[i] = (seq * 31 + i * 7) & 0xff;
+  return p;
+}
+
+function writeFrame(w: RingWriter, seq: number, payload: Uint8Array): boolean {
+  const bytes = blobFrameBytes(payload.length);
+  const pos = w.reserve(bytes);
+  if (pos < 0) return false;
+  w.writeBlob(pos, FrameKind.MESSAGE, seq & 0xffffff, payload);
+  w.commit(bytes);
+  return true;
+}
+
+test('random frame sizes, wrap-around and interleaved reads deliver exactly the frames written, in order', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.record({ len: fc.integer({ min: 0, max: 2030 }), readBudget: fc.integer({ min: 0, max: 6000 }) }), { minLength: 1, maxLength: 300 }),
+      (ops) => {
+        const sab = createSharedRing(4096);
+        const w = new RingWriter(sab);
+        const r = new RingReader(sab);
+        const written: Uint8Array[] = [];
+        const read: Uint8Array[] = [];
+        const visit = (off: number, _bytes: number, kind: number, aux: number) => {
+          assert.equal(kind, FrameKind.MESSAGE);
+          assert.equal(aux, read.length & 0xffffff);
+          read.push(r.blob(off).slice());
+        };
+        let seq = 0;
+        for (const op of ops) {
+          const p = payloadFor(seq, op.len);
+          // A full ring refuses the frame; the producer then waits for the reader, here by reading.
+          while (!writeFrame(w, seq, p)) r.drain(visit, 2048);
+          written.push(p);
+          seq++;
+          if (op.readBudget > 0) r.drain(visit, op.readBudget);
+        }
+        r.drain(visit);
+        assert.equal(read.length, written.length);
+        for (let i = 0; i < written.length; i++) assert.deepEqual(read[i], written[i], `frame ${i}`);
+        assert.equal(r.hasFrames(), false);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test('a frame that is reserved but never committed is invisible to the reader', () => {
+  const sab = createSharedRing(4096);
+  const w = new RingWriter(sab);
+  const r = new RingReader(sab);
+  const pos = w.reserve(64);
+  assert.ok(pos >= 0);
+  w.u32[pos >> 2] = 64;
+  w.u32[(pos >> 2) + 1] = FrameKind.MESSAGE;
+  assert.equal(r.hasFrames(), false);
+  // The next frame reuses that space: the reader sees only it.
+  assert.ok(writeFrame(w, 7, payloadFor(7, 10)));
+  const seen: number[] = [];
+  r.drain((_o, _b, _k, aux) => seen.push(aux));
+  assert.deepEqual(seen, [7]);
+});
+
+test('the writer refuses a frame when the ring is full, and accepts it once the reader frees space', () => {
+  const sab = createSharedRing(4096);
+  const w = new RingWriter(sab);
+  const r = new RingReader(sab);
+  let n = 0;
+  while (writeFrame(w, n, payloadFor(n, 500))) n++;
+  assert.equal(n, 4096 / blobFrameBytes(500) | 0);
+  r.drain(() => {}, 1);
+  assert.ok(writeFrame(w, n, payloadFor(n, 500)));
+});
+
+test('a deliberately slow consumer on another thread receives every frame, in order, while the producer blocks', async () => {
+  const sab = createSharedRing(4096);
+  const ringModule = path.resolve('dist/cjs/shared/ring.js');
+  // The consumer sleeps 1 ms after every few frames, so the producer fills the ring and waits.
+  const consumer = new Worker(
+    `
+    const { workerData, parentPort } = require('node:worker_threads');
+    const { RingReader } = require(workerData.ringModule);
+    const r = new RingReader(workerData.sab);
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    let expected = 0, sum = 0, errors = [];
+    while (expected < workerData.total) {
+      r.drain((off, bytes, kind, aux) => {
+        const body = r.blob(off);
+        if (aux !== (expected & 0xffffff)) errors.push('seq ' + aux + ' != ' + expected);
+        if (body.length !== (expected % 97) * 8) errors.push('len at ' + expected);
+        for (let i = 0; i < body.length; i++) if (body[i] !== ((expected * 31 + i * 7) & 0xff)) { errors.push('byte at ' + expected); break; }
+        expected++;
+      }, 256);
+      Atomics.wait(sleeper, 0, 0, 1);
+    }
+    parentPort.postMessage({ expected, errors: errors.slice(0, 5) });
+    `,
+    { eval: true, workerData: { sab, ringModule, total: 3000 } },
+  );
+  const done = new Promise<{ expected: number; errors: string[] }>((resolve, reject) => {
+    consumer.once('message', resolve);
+    consumer.once('error', reject);
+  });
+  const w = new RingWriter(sab);
+  let blocked = 0;
+  for (let seq = 0; seq < 3000; seq++) {
+    const p = payloadFor(seq, (seq % 97) * 8);
+    const bytes = blobFrameBytes(p.length);
+    let pos = w.reserve(bytes);
+    if (pos < 0) {
+      blocked++;
+      pos = w.reserveBlocking(bytes, 10_000, () => true);
+    }
+    assert.ok(pos >= 0, `no room for frame ${seq} within 10 s`);
+    w.writeBlob(pos, FrameKind.MESSAGE, seq & 0xffffff, p);
+    w.commit(bytes);
+  }
+  const result = await done;
+  await consumer.terminate();
+  assert.deepEqual(result.errors, []);
+  assert.equal(result.expected, 3000);
+  assert.ok(blocked > 100, `the producer should have waited for space often (waited ${blocked} times)`);
+});
