@@ -56,7 +56,9 @@ export function watchExit(run: ExitTarget): void {
     process.on('beforeExit', onBeforeExit);
     process.on('exit', onExit);
     process.on('uncaughtExceptionMonitor', onUncaught);
-    for (const s of SIGNALS) process.on(s, signalHandlers[s]);
+    // Prepended: onSignal must run before the user's handlers, or a process.once() handler
+    // added before init() would already be gone when it counts them.
+    for (const s of SIGNALS) process.prependListener(s, signalHandlers[s]);
   }
   target = run;
   crash = undefined;

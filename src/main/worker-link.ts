@@ -50,8 +50,9 @@ export class WorkerLink {
     // Neither end keeps the user's process alive: a script that simply ends reaches
     // beforeExit/exit, and the run finishes there (design.md "Traps").
     this.worker.unref();
-    port1.unref();
     port1.on('message', (m: WorkerToMainStatus) => this.#onStatus(m));
+    // After on('message'): adding a 'message' listener refs the port again.
+    port1.unref();
     this.worker.on('error', (err) => this.#onDeath({ code: ErrorCode.WORKER_DIED, message: err.message, ...(err.stack ? { stack: err.stack } : {}) }));
     this.worker.on('exit', (code) => {
       if (!this.#done && Atomics.load(ring.ctrl, STATE_SLOT) !== WorkerState.FINISHED) this.#onDeath({ code: ErrorCode.WORKER_DIED, message: `the worker thread exited (code ${code}) before the run finished` });
