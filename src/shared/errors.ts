@@ -27,6 +27,8 @@ export const ErrorCode = {
   FLUSH_TIMEOUT: 'SWANLAB_FLUSH_TIMEOUT',
   /** The run folder or record file could not be created or written. */
   IO: 'SWANLAB_IO',
+  /** A run file is not a SwanLab run file, or of another version (readRun). */
+  RUN_FILE: 'SWANLAB_RUN_FILE',
   /** Main and worker disagree on the ring protocol version. */
   PROTOCOL: 'SWANLAB_PROTOCOL',
 } as const;

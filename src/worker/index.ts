@@ -87,7 +87,9 @@ async function main(): Promise<void> {
   clearInterval(keepAlive);
 }
 
-main().catch((err: unknown) => {
+/** Record the failure where the main thread looks (STATE_SLOT, status port), then stop. */
+function die(err: unknown): void {
+  if (Atomics.load(ctrl, STATE_SLOT) === WorkerState.DEAD) return;
   Atomics.store(ctrl, STATE_SLOT, WorkerState.DEAD);
   try {
     post({ t: 'fatal', error: serializeError(err, ErrorCode.IO) });
@@ -95,7 +97,12 @@ main().catch((err: unknown) => {
     // Wake a main thread blocked on the exit handshake: it sees DEAD instead of timing out.
     Atomics.notify(ctrl, ACK_SLOT);
     Atomics.notify(ctrl, TAIL_SLOT);
-    clearInterval(keepAlive);
-    process.exitCode = 1;
+    // In a worker, process.exit() ends this thread only; messages already posted are delivered.
+    process.exit(1);
   }
-});
+}
+
+// An error thrown outside the drain loop (a callback) must mark the worker dead too, so a
+// main thread blocked on a full ring or on the exit handshake stops waiting at once.
+process.on('uncaughtException', die);
+main().catch(die);

@@ -9,8 +9,6 @@ import {
   SectionType,
   columnRecord,
   encodeKeyField,
-  encodeScalarRecord,
-  scalarRecordMaxLength,
 } from '../format/index.js';
 import { IMPLICIT_STEP } from '../shared/frames.js';
 import type { RunFile } from './run-file.js';
@@ -31,7 +29,6 @@ export class Metrics {
   readonly #file: RunFile;
   readonly #warn: (message: string) => void;
   readonly #keys: KeyState[] = [];
-  #scratch = new Uint8Array(1024);
   #call = 0;
   /** Values dropped because their (key, step) already had one. */
   duplicates = 0;
@@ -44,8 +41,6 @@ export class Metrics {
   /** A KEY frame: the main thread interned `key` as `id`. */
   defineKey(id: number, key: string): void {
     const keyField = encodeKeyField(key);
-    const need = scalarRecordMaxLength(keyField);
-    if (need > this.#scratch.length) this.#scratch = new Uint8Array(need * 2);
     this.#keys[id] = { key, keyField, steps: new StepSet(), columnWritten: false, duplicateWarned: false, lastCall: -1 };
   }
 
@@ -100,7 +95,6 @@ export class Metrics {
         ),
       );
     }
-    const len = encodeScalarRecord(this.#scratch, file.nextNum(), k.keyField, s, timeMs, value);
-    file.append(this.#scratch.subarray(0, len));
+    file.appendScalar(k.keyField, s, timeMs, value);
   }
 }
