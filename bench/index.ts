@@ -98,8 +98,8 @@ function markdown(r: BenchReport): string {
   for (const row of pc.rows) lines.push(`| ${row.label} | ${fmt(row.medianNs)} | ${fmt(row.p99Ns)} | ${fmt(row.meanNs)} | ${fmt(row.ratio, 2)} |`);
   lines.push('');
   lines.push(
-    '`swanlab.log` is called as a user writes it, through `import * as swanlab` (under tsx, a CommonJS package\'s namespace ' +
-      'object has a getter per export); `run.log` calls the Run method directly.',
+    '`swanlab.log` is called as a user writes it in an ES module (`import * as swanlab from \'swanlab-node\'`); ' +
+      '`run.log` calls the Run method directly.',
   );
   lines.push('');
   lines.push(`### Heap allocated per call (${int(ALLOC_CALLS)} calls each, own process, v8.GCProfiler)`);

@@ -8,11 +8,16 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const dist = path.join(root, 'dist');
+const final = path.join(root, 'dist');
+// Build beside dist/ and swap it in at the end, so a test or bench that is running against
+// dist/ never sees it half-built.
+const dist = path.join(root, `dist.build-${process.pid}`);
 fs.rmSync(dist, { recursive: true, force: true });
-execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.json')], {
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.json'), '--outDir', path.join(dist, 'cjs')],
+  { stdio: 'inherit' },
+);
 
 const require = createRequire(import.meta.url);
 const names = Object.keys(require(path.join(dist, 'cjs', 'main', 'index.js'))).filter((n) => n !== 'default' && n !== '__esModule');
@@ -32,3 +37,7 @@ fs.writeFileSync(
 );
 const bin = path.join(dist, 'cjs', 'cli', 'index.js');
 if (fs.existsSync(bin)) fs.chmodSync(bin, 0o755);
+const old = `${final}.old-${process.pid}`;
+if (fs.existsSync(final)) fs.renameSync(final, old);
+fs.renameSync(dist, final);
+fs.rmSync(old, { recursive: true, force: true });
