@@ -115,3 +115,29 @@ test('disabled mode validates and writes nothing', async () => {
   const { readdirSync } = await import('node:fs');
   assert.deepEqual(readdirSync(logdir), []);
 });
+
+test('the compiled fast path: alternating key lists, odd key names, and values that stop being numbers', async () => {
+  const run = swanlab.init({ logdir: tempDir() });
+  const odd = { 'q"uote': 1, 'back\\slash': 2, 'line\u2028sep': 3, '${x}': 4, '10': 5, 'a b': 6 };
+  const { lines } = await captureStderr(async () => {
+    for (let i = 0; i < 3; i++) {
+      swanlab.log({ loss: i, acc: i / 10 });
+      swanlab.log({ acc: -i, loss: -i }); // same keys, other order: its own writer
+      swanlab.log(odd);
+    }
+    swanlab.log({ loss: '7', acc: 0.5 }); // a string after the writer was compiled: converted
+    swanlab.log({ loss: 'x', acc: 0.6 }); // and an invalid one: reported, the rest kept
+    swanlab.log({ loss: 8, acc: { deep: 1 } }); // a nested object now: flattened
+    await swanlab.finish();
+  });
+  const pts = pointStrings(run.dir);
+  const loss = pts.filter((p) => p.startsWith('loss@'));
+  assert.deepEqual(loss, ['loss@0=0', 'loss@1=0', 'loss@2=1', 'loss@3=-1', 'loss@4=2', 'loss@5=-2', 'loss@6=7', 'loss@7=8']);
+  const acc = pts.filter((p) => p.startsWith('acc@'));
+  assert.deepEqual(acc, ['acc@0=0', 'acc@1=0', 'acc@2=0.1', 'acc@3=-1', 'acc@4=0.2', 'acc@5=-2', 'acc@6=0.5', 'acc@7=0.6']);
+  assert.deepEqual(pts.filter((p) => p.startsWith('acc/deep')), ['acc/deep@0=1']);
+  for (const [k, v] of Object.entries(odd)) {
+    assert.deepEqual(pts.filter((p) => p.startsWith(`${k}@`)), [`${k}@0=${v}`, `${k}@1=${v}`, `${k}@2=${v}`], k);
+  }
+  assert.equal(lines.filter((l) => l.includes('key "loss": value "x"')).length, 1, lines.join('\n'));
+});
