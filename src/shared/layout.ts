@@ -58,6 +58,7 @@ export const WorkerState = {
 
 /** Ring capacity bounds in bytes. */
 export const MIN_RING_BYTES = 1 << 12;
+/** Largest ring. */
 export const MAX_RING_BYTES = 1 << 30;
 /** Default ring: 8 MiB, about 200 000 two-metric log() calls of slack for a stalled disk. */
 export const DEFAULT_RING_BYTES = 1 << 23;
