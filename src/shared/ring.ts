@@ -19,9 +19,9 @@ import {
 } from './layout.js';
 import { FRAME_HEADER_BYTES, FrameKind, blobFrameBytes } from './frames.js';
 
-/** The producer half, owned by the user's thread. */
-export class RingWriter {
-  /** Ring data viewed as bytes; frame offsets from {@link reserve} index it. */
+/** The views both halves read and write the shared buffer through. */
+abstract class RingViews {
+  /** Ring data viewed as bytes; frame offsets index it. */
   readonly u8: Uint8Array;
   /** Ring data as u32 words (index = offset >> 2). */
   readonly u32: Uint32Array;
@@ -31,8 +31,24 @@ export class RingWriter {
   readonly ctrl: Int32Array;
   /** Ring capacity in bytes. */
   readonly capacity: number;
-  readonly #clock: Float64Array;
-  readonly #mask: number;
+  /** The control block as float64, for the clock slot. */
+  protected readonly clockView: Float64Array;
+  /** capacity - 1: position & mask is the offset in the ring. */
+  protected readonly mask: number;
+
+  constructor(sab: SharedArrayBuffer) {
+    this.capacity = ringCapacity(sab);
+    this.mask = this.capacity - 1;
+    this.ctrl = new Int32Array(sab, 0, CONTROL_BYTES / 4);
+    this.u8 = new Uint8Array(sab, CONTROL_BYTES);
+    this.u32 = new Uint32Array(sab, CONTROL_BYTES);
+    this.f64 = new Float64Array(sab, CONTROL_BYTES);
+    this.clockView = new Float64Array(sab, 0, CONTROL_BYTES / 8);
+  }
+}
+
+/** The producer half, owned by the user's thread. */
+export class RingWriter extends RingViews {
   #head = 0;
   // Cached copy of the consumer's tail: re-read only when the cached free space runs out,
   // so the producer does not touch the consumer's cache line on every call (design.md).
@@ -46,13 +62,7 @@ export class RingWriter {
    * @param wakeFraction fill level at which the producer wakes the consumer early.
    */
   constructor(sab: SharedArrayBuffer, wakeFraction = 0.5) {
-    this.capacity = ringCapacity(sab);
-    this.#mask = this.capacity - 1;
-    this.ctrl = new Int32Array(sab, 0, CONTROL_BYTES / 4);
-    this.u8 = new Uint8Array(sab, CONTROL_BYTES);
-    this.u32 = new Uint32Array(sab, CONTROL_BYTES);
-    this.f64 = new Float64Array(sab, CONTROL_BYTES);
-    this.#clock = new Float64Array(sab, 0, CONTROL_BYTES / 8);
+    super(sab);
     this.#head = Atomics.load(this.ctrl, HEAD_SLOT) >>> 0;
     this.#tail = Atomics.load(this.ctrl, TAIL_SLOT) >>> 0;
     this.#wakeThreshold = Math.floor(this.capacity * wakeFraction);
@@ -62,7 +72,7 @@ export class RingWriter {
   clock(): number {
     // A plain read: 1 ns against 45-50 ns for Date.now() or performance.now() (measured here,
     // Node 20), and log() must stay near the 26 ns floor.
-    return this.#clock[CLOCK_F64_INDEX]!;
+    return this.clockView[CLOCK_F64_INDEX]!;
   }
 
   /** Largest frame this ring can ever hold. */
@@ -76,7 +86,7 @@ export class RingWriter {
    */
   reserve(bytes: number): number {
     const cap = this.capacity;
-    let pos = this.#head & this.#mask;
+    let pos = this.#head & this.mask;
     const toEnd = cap - pos;
     const need = bytes <= toEnd ? bytes : toEnd + bytes;
     if (cap - ((this.#head - this.#tail) >>> 0) < need) {
@@ -162,35 +172,17 @@ export class RingWriter {
 export type FrameVisitor = (offset: number, bytes: number, kind: number, aux: number) => void;
 
 /** The consumer half, owned by the worker. */
-export class RingReader {
-  /** Ring data as bytes. */
-  readonly u8: Uint8Array;
-  /** Ring data as u32 words. */
-  readonly u32: Uint32Array;
-  /** Ring data as float64. */
-  readonly f64: Float64Array;
-  /** Control block. */
-  readonly ctrl: Int32Array;
-  /** Ring capacity in bytes. */
-  readonly capacity: number;
-  readonly #clock: Float64Array;
-  readonly #mask: number;
+export class RingReader extends RingViews {
   #tail: number;
 
   constructor(sab: SharedArrayBuffer) {
-    this.capacity = ringCapacity(sab);
-    this.#mask = this.capacity - 1;
-    this.ctrl = new Int32Array(sab, 0, CONTROL_BYTES / 4);
-    this.u8 = new Uint8Array(sab, CONTROL_BYTES);
-    this.u32 = new Uint32Array(sab, CONTROL_BYTES);
-    this.f64 = new Float64Array(sab, CONTROL_BYTES);
-    this.#clock = new Float64Array(sab, 0, CONTROL_BYTES / 8);
+    super(sab);
     this.#tail = Atomics.load(this.ctrl, TAIL_SLOT) >>> 0;
   }
 
   /** Publish the wall clock the producer stamps frames with. */
   setClock(ms: number): void {
-    this.#clock[CLOCK_F64_INDEX] = ms;
+    this.clockView[CLOCK_F64_INDEX] = ms;
   }
 
   /** True when frames are waiting. */
@@ -210,7 +202,7 @@ export class RingReader {
     let consumed = 0;
     let sinceRelease = 0;
     while (tail !== head && consumed < maxBytes) {
-      const pos = tail & this.#mask;
+      const pos = tail & this.mask;
       const bytes = u32[pos >> 2]!;
       const word1 = u32[(pos >> 2) + 1]!;
       const kind = word1 & 0xff;
