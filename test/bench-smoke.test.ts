@@ -2,8 +2,8 @@
 // (synckit's CI runs its benchmark; thread-stream's assertion-less bench test is what to avoid).
 // Quick numbers are too small to read against the targets; what is asserted here holds on
 // any machine: every scenario ran and reported finite positive numbers, the allocation
-// method tells an allocating path from its control, and every end-to-end point reached the
-// run file.
+// method tells an allocating path from its control, and every end-to-end and exit-flush
+// point reached the run file.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,7 +23,29 @@ function assertPositive(row: object, fields: readonly string[], where: string): 
   }
 }
 
-test('BENCH_QUICK=1 bench runs every scenario and writes a complete result file', { timeout: 120_000 }, () => {
+/** What every per-call section must hold: these rows, finite numbers, one sample per timed round. */
+function checkPerCall(pc: BenchReport['perCall'], record: string, keys: number, names: readonly string[]): void {
+  assert.equal(pc.record, record);
+  assert.equal(pc.keys, keys);
+  assert.deepEqual(
+    pc.rows.map((row) => row.name),
+    names,
+  );
+  for (const row of pc.rows) {
+    assertPositive(row, ['medianNs', 'p99Ns', 'meanNs', 'ratio', 'batches'], `${record} ${row.name}`);
+    assert.equal(row.batches, pc.rounds);
+    assert.ok(row.p99Ns >= row.medianNs, `${record} ${row.name}: p99 ≥ median`);
+  }
+  assert.equal(pc.rows[0]!.ratio, 1);
+  assert.equal(pc.postMessageDelivered, (pc.rounds + pc.warmupRounds) * pc.batch, `${record}: the postMessage worker got every message`);
+  assert.ok(pc.ringPeakFill >= 0 && pc.ringPeakFill < 0.5, `${record}: the swanlab ring stayed far from full (${pc.ringPeakFill})`);
+}
+
+function isSorted(xs: readonly number[]): boolean {
+  return xs.every((x, i) => i === 0 || x >= xs[i - 1]!);
+}
+
+test('BENCH_QUICK=1 bench runs every scenario and writes a complete result file', { timeout: 180_000 }, () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'swanlab-bench-smoke-'));
   const resultsDir = path.join(root, 'bench', 'results');
   const before = fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir) : [];
@@ -32,7 +54,7 @@ test('BENCH_QUICK=1 bench runs every scenario and writes a complete result file'
       cwd: root,
       env: { ...process.env, BENCH_QUICK: '1', BENCH_OUT_DIR: out },
       encoding: 'utf8',
-      timeout: 110_000,
+      timeout: 170_000,
     });
     assert.equal(r.status, 0, `bench exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /^\| median log\(\{loss, acc\}\) ≤ 80 ns \| .+ \| (PASS|MISS) \|$/m, 'prints the targets table');
@@ -47,26 +69,21 @@ test('BENCH_QUICK=1 bench runs every scenario and writes a complete result file'
     const report = JSON.parse(fs.readFileSync(path.join(out, jsonName), 'utf8')) as BenchReport;
     assert.equal(report.schema, 1);
     assert.equal(report.quick, true);
+    assert.equal(report.command, 'BENCH_QUICK=1 npm run bench');
     assert.equal(report.machine.node, process.version);
     assert.ok(report.machine.cores > 0 && report.machine.cpu.length > 0 && report.machine.os.length > 0);
+    assert.ok(Number.isFinite(report.loadAvg1mEnd) && report.loadAvg1mEnd >= 0);
 
     // Per call: every variant, every number finite and > 0, one sample per timed round.
     const pc = report.perCall;
-    assert.deepEqual(
-      pc.rows.map((row) => row.name),
-      ['swanlab.log', 'run.log', 'floor', 'empty', 'postMessage', 'writeSync'],
-    );
-    for (const row of pc.rows) {
-      assertPositive(row, ['medianNs', 'p99Ns', 'meanNs', 'ratio', 'batches'], `perCall ${row.name}`);
-      assert.equal(row.batches, pc.rounds);
-      assert.ok(row.p99Ns >= row.medianNs, `perCall ${row.name}: p99 ≥ median`);
-    }
+    checkPerCall(pc, 'pair', 2, ['swanlab.log', 'run.log', 'floor', 'floor-24B', 'empty', 'wandb.log', 'wandb.log+sender', 'pino', 'postMessage', 'writeSync']);
     const ns = (name: string) => pc.rows.find((row) => row.name === name)!.medianNs;
-    assert.equal(pc.rows[0]!.ratio, 1);
-    assert.ok(ns('swanlab.log') < ns('postMessage'), `log() ${ns('swanlab.log')} ns beats postMessage ${ns('postMessage')} ns`);
-    assert.ok(ns('swanlab.log') < ns('writeSync'), `log() ${ns('swanlab.log')} ns beats writeSync ${ns('writeSync')} ns`);
-    assert.equal(pc.postMessageDelivered, (pc.rounds + pc.warmupRounds) * pc.batch, 'the postMessage worker got every message');
-    assert.ok(pc.ringPeakFill >= 0 && pc.ringPeakFill < 0.5, `the swanlab ring stayed far from full (${pc.ringPeakFill})`);
+    for (const other of ['wandb.log', 'wandb.log+sender', 'pino', 'postMessage', 'writeSync']) {
+      assert.ok(ns('swanlab.log') < ns(other), `log() ${ns('swanlab.log')} ns beats ${other} ${ns(other)} ns`);
+    }
+    assert.ok(ns('wandb.log') < ns('wandb.log+sender'), 'W&B with its sender costs more than its call alone');
+    checkPerCall(report.wide, 'wide', 32, ['swanlab.log', 'run.log', 'floor', 'empty', 'wandb.log', 'wandb.log+sender', 'pino', 'postMessage', 'writeSync']);
+    checkPerCall(report.newKey, 'new-key', 1, ['swanlab.log', 'floor', 'empty', 'wandb.log', 'pino', 'postMessage', 'writeSync']);
 
     // Allocation: the method sees JSON.stringify's strings and nothing in its control.
     const alloc = new Map(report.alloc.rows.map((a) => [a.name, a]));
@@ -100,7 +117,52 @@ test('BENCH_QUICK=1 bench runs every scenario and writes a complete result file'
     }
     assert.ok(report.endToEnd.rows[1]!.points > report.endToEnd.rows[0]!.points);
 
-    assert.equal(report.targets.length, 5);
+    // Exit flush: an empty ring, then a full one; every point and the FinishRecord read back.
+    const [emptyExit, fullExit] = report.exitFlush.rows;
+    assert.equal(report.exitFlush.rows.length, 2);
+    assert.equal(emptyExit!.targetPoints, 0);
+    assert.ok(fullExit!.targetPoints > 0 && fullExit!.pointsInRing >= fullExit!.targetPoints * 0.9, `${fullExit!.pointsInRing} of ${fullExit!.targetPoints} points in the ring at exit`);
+    for (const e of report.exitFlush.rows) {
+      assertPositive(e, ['exitFlushMs', 'ringBytes'], `exitFlush ${e.targetPoints}`);
+      assert.equal(e.verifiedPoints, e.points, 'every point logged before process.exit() is in the run file');
+      assert.equal(e.finishState, 'FINISHED');
+    }
+
+    // Memory: three counts, in order, with finite sizes.
+    const mem = report.memory;
+    assert.equal(mem.checkpoints.length, 3);
+    assert.ok(isSorted(mem.checkpoints.map((c) => c.points)));
+    for (const c of mem.checkpoints) assertPositive(c, ['points', 'rssMiB', 'heapUsedMiB', 'heapTotalMiB', 'rssPeakMiB'], `memory ${c.points}`);
+    assertPositive(mem, ['rssBeforeInitMiB', 'rssStartMiB', 'heapUsedStartMiB', 'runFileMiB'], 'memory');
+
+    // Training loops: both ran, with and without logging, and trained.
+    assert.deepEqual(
+      report.training.rows.map((t) => t.loop),
+      ['tight', 'tfjs'],
+    );
+    for (const t of report.training.rows) {
+      assertPositive(t, ['pairs', 'iterationsPerRun', 'iterationNsWithout', 'iterationNsWith'], `training ${t.loop}`);
+      for (const f of ['overheadPct', 'overheadPctLo', 'overheadPctHi', 'overheadNsPerIteration', 'finalLoss'] as const) {
+        assert.ok(Number.isFinite(t[f]), `training ${t.loop}.${f} = ${t[f]} is finite`);
+      }
+      assert.ok(t.overheadPctLo <= t.overheadPct && t.overheadPct <= t.overheadPctHi, `training ${t.loop}: the CI holds the median`);
+    }
+    const tfjs = report.training.rows[1]!;
+    assert.ok(tfjs.inPlaceLogNs >= 0 && Number.isFinite(tfjs.inPlacePct), 'tfjs: log() timed in place');
+    assert.ok(tfjs.finalAcc > 0.6, `tfjs: the model learned (accuracy ${tfjs.finalAcc})`);
+
+    // Sustained load: every call timed, quantiles in order.
+    const sus = report.sustained;
+    assertPositive(sus, ['calls', 'seconds', 'achievedCallsPerSec', 'runFileMiB', 'ringBytes'], 'sustained');
+    assert.equal(sus.points, sus.calls * 2);
+    for (const [name, l] of [['log', sus.log], ['timerPair', sus.timerPair]] as const) {
+      assert.ok(isSorted([l.p50Ns, l.p99Ns, l.p999Ns, l.p9999Ns, l.maxNs]), `sustained ${name}: quantiles in order`);
+      assert.ok(l.p50Ns > 0 && l.over10us >= l.over100us && l.over100us >= l.over1ms, `sustained ${name}: counts`);
+    }
+    assert.equal(sus.log.count, sus.calls);
+    assert.equal(sus.timerPair.count, sus.calls / 10);
+
+    assert.equal(report.targets.length, 11);
     for (const t of report.targets) {
       assert.equal(typeof t.pass, 'boolean');
       assert.ok(t.target.length > 0 && t.measured.length > 0);

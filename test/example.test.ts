@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import YAML from 'yaml';
 import { readRun } from 'swanlab-node';
 import { train } from '../examples/train-mlp.js';
+import { isSystemKey } from './helpers.js';
 
 const root = path.resolve(__dirname, '..');
 // By URL: `--import tsx` would be resolved from the temporary working directory.
@@ -30,6 +31,7 @@ function scalars(runDir: string): { byKey: Map<string, Series>; kinds: string[] 
     kinds.push(r.recordType.case ?? 'none');
     if (r.recordType.case !== 'scalar') continue;
     const s = r.recordType.value;
+    if (isSystemKey(s.key)) continue; // the hardware monitor's
     let series = byKey.get(s.key);
     if (!series) byKey.set(s.key, (series = { steps: [], values: [] }));
     series.steps.push(Number(s.step));

@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readRun, type RunRecord } from 'swanlab-node';
 import { RunState } from '../src/format/index.js';
-import { tempDir } from './helpers.js';
+import { isSystemKey, tempDir } from './helpers.js';
 
 const fixtures = path.join(__dirname, 'fixtures');
 /** A fixture that has not ended by then is a hang: it is killed and the test fails. */
@@ -39,7 +39,8 @@ interface Child {
 }
 
 function spawnFixture(name: string, logdir: string, ...args: string[]): Child {
-  const proc = spawn(process.execPath, [path.join(fixtures, name), logdir, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Offline on purpose: these fixtures are about exit paths, not the no-key hint of a run without a mode.
+  const proc = spawn(process.execPath, [path.join(fixtures, name), logdir, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SWANLAB_MODE: 'offline' } });
   let stdout = '';
   let stderr = '';
   const waiters: { line: string; resolve: () => void }[] = [];
@@ -91,6 +92,12 @@ interface RunContent {
   transcript: string[];
   finish: { state: string; error: string } | undefined;
   stoppedAt: unknown;
+  /** Recorded by the run itself, apart from the transcript: console lines (LogRecords) … */
+  console: string[];
+  /** … the environment snapshot's saves (metadata, requirements) … */
+  environment: string[];
+  /** … and the hardware monitor's columns and samples. */
+  system: number;
 }
 
 /** The one run folder in `logdir`, read back and checked for numbering. */
@@ -100,6 +107,7 @@ function readOnlyRun(logdir: string): RunContent {
   const reader = readRun(path.join(logdir, runs[0]!));
   const records: RunRecord[] = [...reader];
   const transcript: string[] = [];
+  const content = { console: [] as string[], environment: [] as string[], system: 0 };
   let finish: RunContent['finish'];
   let num = 0;
   for (const r of records) {
@@ -109,13 +117,19 @@ function readOnlyRun(logdir: string): RunContent {
         transcript.push('start');
         break;
       case 'save':
-        transcript.push(`save:${v.value.name}`);
+        if (v.value.name === 'metadata' || v.value.name === 'requirements') content.environment.push(v.value.name);
+        else transcript.push(`save:${v.value.name}`);
         break;
       case 'column':
-        transcript.push(`column:${v.value.columnKey}`);
+        if (isSystemKey(v.value.columnKey)) content.system++;
+        else transcript.push(`column:${v.value.columnKey}`);
         break;
       case 'scalar':
-        transcript.push(`${v.value.key}@${v.value.step}=${v.value.value?.number}`);
+        if (isSystemKey(v.value.key)) content.system++;
+        else transcript.push(`${v.value.key}@${v.value.step}=${v.value.value?.number}`);
+        break;
+      case 'log':
+        content.console.push(v.value.line);
         break;
       case 'finish':
         finish = { state: RunState[v.value.state], error: v.value.error };
@@ -125,9 +139,20 @@ function readOnlyRun(logdir: string): RunContent {
         transcript.push(`unexpected:${v.case}`);
     }
     // Ordinary records are numbered 1, 2, 3 … with no gap or repeat; special ones are negative.
-    if (r.num > 0n) assert.equal(r.num, BigInt(++num), `record ${transcript.at(-1)} has num ${r.num}, expected ${num}`);
+    if (r.num > 0n) assert.equal(r.num, BigInt(++num), `a ${v.case} record has num ${r.num}, expected ${num}`);
   }
-  return { transcript, finish, stoppedAt: reader.stoppedAt };
+  return { transcript, finish, stoppedAt: reader.stoppedAt, ...content };
+}
+
+/**
+ * Take the one line finish() prints (spec 4.3: how the run ended, its duration, its folder)
+ * out of stderr; `rest` is what the process printed besides.
+ */
+function splitFinishLine(stderr: string, how: 'finished in' | 'crashed after' | 'was aborted after'): { line: string; rest: string } {
+  const m = new RegExp(`^swanlab: run \\S+ ${how} [^;\\n]+; its files are in \\S+\\n`, 'm').exec(stderr);
+  assert.ok(m, `stderr has the finish line "${how}":\n${stderr}`);
+  assert.equal(stderr.split('swanlab: run ').length, 2, `one finish line:\n${stderr}`);
+  return { line: m[0].slice(0, -1), rest: stderr.slice(0, m.index) + stderr.slice(m.index + m[0].length) };
 }
 
 /** The transcript of a run that logged `points` (key@step=value, in order) and ended with `finish`. */
@@ -154,18 +179,24 @@ describe('exit paths: each child ends one way; its run file holds every value an
   test('the script ends without finish(): FINISHED, exit code 0', async () => {
     const logdir = tempDir('swanlab-exit-');
     const e = await runFixture('exit-normal-end.mjs', logdir);
-    assert.deepEqual([e.code, e.signal, e.stderr], [0, null, '']);
+    const f = splitFinishLine(e.stderr, 'finished in');
+    assert.deepEqual([e.code, e.signal, f.rest], [0, null, '']);
     const run = readOnlyRun(logdir);
     assert.deepEqual(run.transcript, expectedTranscript(KNOWN, 'FINISHED'));
     assert.deepEqual(run.finish, { state: 'FINISHED', error: '' });
     assert.equal(run.stoppedAt, null);
+    assert.deepEqual(run.console, [f.line], 'the finish line is recorded as the run\'s console line');
+    assert.deepEqual(run.environment, ['metadata', 'requirements'], 'the environment snapshot, once, before the FinishRecord');
   });
 
   test('process.exit(3): FINISHED, exit code 3 kept', async () => {
     const logdir = tempDir('swanlab-exit-');
     const e = await runFixture('exit-process-exit-3.mjs', logdir);
-    assert.deepEqual([e.code, e.signal, e.stderr], [3, null, '']);
+    const f = splitFinishLine(e.stderr, 'finished in');
+    assert.deepEqual([e.code, e.signal, f.rest], [3, null, '']);
     const run = readOnlyRun(logdir);
+    assert.deepEqual(run.console, [f.line]);
+    assert.deepEqual(run.environment, ['metadata', 'requirements'], 'taken while the exit handshake waits');
     assert.deepEqual(run.transcript, expectedTranscript(KNOWN, 'FINISHED'));
     assert.deepEqual(run.finish, { state: 'FINISHED', error: '' });
     assert.equal(run.stoppedAt, null);
@@ -180,8 +211,10 @@ describe('exit paths: each child ends one way; its run file holds every value an
     assert.equal(run.finish?.state, 'CRASHED');
     const error = run.finish!.error;
     assert.match(error, /^Error: boom in trainStep\n {4}at .*trainStep .*exit-uncaught\.mjs:5:9\)\n/);
-    assert.ok(e.stderr.includes(error), `Node printed the same stack on stderr:\n${e.stderr}`);
-    assert.doesNotMatch(e.stderr, /swanlab:/, 'no warning of ours');
+    const f = splitFinishLine(e.stderr, 'crashed after');
+    assert.ok(f.rest.includes(error), `Node printed the same stack on stderr:\n${e.stderr}`);
+    assert.doesNotMatch(f.rest, /swanlab:/, 'no warning of ours');
+    assert.deepEqual(run.console, [f.line], 'Node prints the stack itself, not through process.stderr');
     assert.equal(run.stoppedAt, null);
   });
 
@@ -193,8 +226,9 @@ describe('exit paths: each child ends one way; its run file holds every value an
     assert.deepEqual(run.transcript, expectedTranscript(KNOWN, 'CRASHED'));
     const error = run.finish!.error;
     assert.match(error, /^Error: boom in evaluate\n {4}at evaluate .*exit-unhandled-rejection\.mjs:5:9\)\n/);
-    assert.ok(e.stderr.includes(error), `Node printed the same stack on stderr:\n${e.stderr}`);
-    assert.doesNotMatch(e.stderr, /swanlab:/, 'no warning of ours');
+    const f = splitFinishLine(e.stderr, 'crashed after');
+    assert.ok(f.rest.includes(error), `Node printed the same stack on stderr:\n${e.stderr}`);
+    assert.doesNotMatch(f.rest, /swanlab:/, 'no warning of ours');
   });
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -204,8 +238,10 @@ describe('exit paths: each child ends one way; its run file holds every value an
       await child.waitFor('ready');
       child.kill(signal);
       const e = await child.ended;
-      assert.deepEqual([e.code, e.signal, e.stdout, e.stderr], [null, signal, 'ready\n', '']);
+      const f = splitFinishLine(e.stderr, 'was aborted after');
+      assert.deepEqual([e.code, e.signal, e.stdout, f.rest], [null, signal, 'ready\n', '']);
       const run = readOnlyRun(logdir);
+      assert.deepEqual(run.console, ['ready', f.line], 'stdout too is recorded');
       assert.deepEqual(run.transcript, expectedTranscript(KNOWN, 'ABORTED'));
       assert.deepEqual(run.finish, { state: 'ABORTED', error: `Aborted by ${signal}` });
       assert.equal(run.stoppedAt, null);
@@ -228,8 +264,10 @@ describe('exit paths: each child ends one way; its run file holds every value an
       assert.ok(child.running, 'the process is still running after SIGTERM');
       child.write('go\n');
       const e = await child.ended;
-      assert.deepEqual([e.code, e.signal, e.stdout, e.stderr], [7, null, 'ready\nhandled alive=true\nfinished alive=false\n', '']);
+      const f = splitFinishLine(e.stderr, 'finished in');
+      assert.deepEqual([e.code, e.signal, e.stdout, f.rest], [7, null, 'ready\nhandled alive=true\nfinished alive=false\n', '']);
       const run = readOnlyRun(logdir);
+      assert.deepEqual(run.console, ['ready', 'handled alive=true', f.line], 'what was printed until finish');
       assert.deepEqual(run.transcript, expectedTranscript([...KNOWN, 'late@0=42', 'late@1=43'], 'FINISHED'));
       assert.deepEqual(run.finish, { state: 'FINISHED', error: '' });
     });
@@ -241,8 +279,10 @@ describe('exit paths: each child ends one way; its run file holds every value an
     await child.waitFor('ready');
     child.kill('SIGTERM');
     const e = await child.ended;
-    assert.deepEqual([e.code, e.signal, e.stdout, e.stderr], [5, null, 'ready\nhandled alive=true\n', '']);
+    const f = splitFinishLine(e.stderr, 'finished in');
+    assert.deepEqual([e.code, e.signal, e.stdout, f.rest], [5, null, 'ready\nhandled alive=true\n', '']);
     const run = readOnlyRun(logdir);
+    assert.deepEqual(run.console, ['ready', 'handled alive=true', f.line]);
     assert.deepEqual(run.transcript, expectedTranscript([...KNOWN, 'late@0=42'], 'FINISHED'));
     assert.deepEqual(run.finish, { state: 'FINISHED', error: '' });
   });
@@ -257,6 +297,7 @@ describe('exit paths: each child ends one way; its run file holds every value an
     assert.deepEqual([e.code, e.signal, e.stderr], [null, 'SIGKILL', '']);
     const run = readOnlyRun(logdir);
     assert.deepEqual(run.transcript, expectedTranscript([...KNOWN, 'last@0=1']));
+    assert.deepEqual(run.console, ['logged'], 'a console line is on disk within the same ~100 ms as a value');
     assert.equal(run.finish, undefined);
     assert.equal(run.stoppedAt, null);
   });
@@ -286,7 +327,7 @@ describe('exit paths: each child ends one way; its run file holds every value an
     const n = 200_000;
     const logdir = tempDir('swanlab-exit-');
     const e = await runFixture('exit-burst.mjs', logdir, String(n));
-    assert.deepEqual([e.code, e.signal, e.stderr], [0, null, '']);
+    assert.deepEqual([e.code, e.signal, splitFinishLine(e.stderr, 'finished in').rest], [0, null, '']);
     const runs = fs.readdirSync(logdir).filter((d) => d.startsWith('run-'));
     assert.equal(runs.length, 1);
     const reader = readRun(path.join(logdir, runs[0]!));
@@ -296,6 +337,9 @@ describe('exit paths: each child ends one way; its run file holds every value an
     let finishState: string | undefined;
     for (const r of reader) {
       const v = r.recordType;
+      // The run's own records (monitor, environment snapshot, console) are checked above.
+      if (v.case === 'log' || (v.case === 'save' && v.value.name !== 'config')) continue;
+      if ((v.case === 'scalar' || v.case === 'column') && isSystemKey(v.case === 'scalar' ? v.value.key : v.value.columnKey)) continue;
       if (v.case === 'scalar') {
         const i = next >> 1;
         const [key, value] = next & 1 ? ['y', -i] : ['x', i];

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readRun, type RunRecord } from 'swanlab-node';
+// No test reaches a real SwanLab: no saved login, no key from the environment (see the file).
+import './fake-swanlab/env.js';
 
 /** A fresh empty directory under the OS temp dir. */
 export function tempDir(prefix = 'swanlab-test-'): string {
@@ -21,11 +23,16 @@ export function records(dir: string): RunRecord[] {
   return [...readRun(dir)];
 }
 
-/** The ScalarRecords of a run folder, in file order. */
+/** A key of the hardware monitor (`__swanlab__.cpu.pct` …, spec 4.4), not the user's. */
+export function isSystemKey(key: string): boolean {
+  return key.startsWith('__swanlab__.');
+}
+
+/** The ScalarRecords of a run folder, in file order; the hardware monitor's left out. */
 export function points(dir: string): Point[] {
   const out: Point[] = [];
   for (const r of readRun(dir)) {
-    if (r.recordType.case === 'scalar') {
+    if (r.recordType.case === 'scalar' && !isSystemKey(r.recordType.value.key)) {
       const s = r.recordType.value;
       out.push({ key: s.key, step: Number(s.step), value: s.value?.number ?? 0 });
     }

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { records, tempDir } from './helpers.js';
+import { isSystemKey, records, tempDir } from './helpers.js';
 
 const root = path.resolve(__dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -42,7 +42,10 @@ console.log(run.dir);
   );
   const logdir = path.join(work, 'swanlog');
   const dir = execFileSync(process.execPath, ['both.mjs', logdir], { cwd: app, encoding: 'utf8' }).trim();
-  const keys = records(dir).filter((r) => r.recordType.case === 'scalar').map((r) => (r.recordType.value as { key: string }).key);
+  const keys = records(dir)
+    .filter((r) => r.recordType.case === 'scalar')
+    .map((r) => (r.recordType.value as { key: string }).key)
+    .filter((k) => !isSystemKey(k));
   assert.deepEqual(keys, ['viaRequire', 'viaImport']);
   const version = execFileSync(path.join(app, 'node_modules', '.bin', 'swanlab-node'), ['--version'], { encoding: 'utf8' }).trim();
   assert.equal(version, JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);

@@ -42,6 +42,20 @@ export function mean(xs: readonly number[]): number {
   return s / xs.length;
 }
 
+/**
+ * Median of `xs` with a distribution-free 95 % confidence interval: the order statistics
+ * n/2 ∓ 0.98·√n (the binomial interval for the median; no assumption about the noise, which on
+ * a shared 2-core machine is neither normal nor symmetric).
+ */
+export function medianCI(xs: readonly number[]): { median: number; lo: number; hi: number } {
+  const s = sorted(xs);
+  const n = s.length;
+  const half = 0.98 * Math.sqrt(n);
+  const lo = Math.max(0, Math.floor(n / 2 - half) - 1);
+  const hi = Math.min(n - 1, Math.ceil(n / 2 + half) - 1);
+  return { median: quantile(s, 0.5), lo: s[lo] ?? NaN, hi: s[hi] ?? NaN };
+}
+
 /** Where and on what the numbers were taken. */
 export interface MachineInfo {
   node: string;
@@ -75,12 +89,13 @@ export function report(result: unknown): void {
 /**
  * Run `bench/scenarios/<name>.ts args…` in its own Node process (pino's runbench habit: one
  * process per scenario, so one's heap, JIT state and RSS do not leak into the next) and
- * return the JSON it reports. Its other output passes through to ours.
+ * return the JSON it reports. Its other output passes through to ours. `nodeArgs` go to
+ * node itself (`--expose-gc`).
  */
-export function runScenario<T>(name: string, args: readonly string[] = []): Promise<T> {
+export function runScenario<T>(name: string, args: readonly string[] = [], nodeArgs: readonly string[] = []): Promise<T> {
   const file = path.join(ROOT, 'bench', 'scenarios', `${name}.ts`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, file, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', TSX_LOADER, file, ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
       env: process.env,

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   switch (variant) {
     case 'swanlab': {
       // 64 MiB of ring holds 1.2 M calls: log() never waits for space, whatever the worker does.
-      const run = swanlab.init({ logdir: path.join(tmp.dir, 'swanlog'), ringBytes: 1 << 26, config: { bench: 'alloc' } });
+      const run = swanlab.init({ logdir: path.join(tmp.dir, 'swanlog'), ringBytes: 1 << 26, mode: 'offline', config: { bench: 'alloc' } });
       const ring = ringOf(run);
       swanlab.log(rec);
       batch = (n, x) => {

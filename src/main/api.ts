@@ -10,6 +10,8 @@ import { createRunDir } from './run-dir.js';
 import { Run, type LogData } from './run.js';
 import { FinishState } from '../shared/messages.js';
 import path from 'node:path';
+import { printWarning } from './print.js';
+import { shellQuote } from '../cloud/hint.js';
 
 let current: Run | undefined;
 
@@ -57,6 +59,9 @@ export function init(options?: InitOptions): Run {
     },
   });
   current = run;
+  if (o.offlineByDefault) {
+    printWarning(`no SwanLab API key found, so this run is offline (${dir}). To upload runs: \`swanlab-node login\` once, then \`swanlab-node sync ${shellQuote(dir)}\`; or pass mode: "offline" to silence this line`);
+  }
   return run;
 }
 

@@ -29,6 +29,28 @@ export const config: typeof api.config = api.config;
 /** Read a run folder or `.swanlab` file back; see {@link RunReader}. */
 export const readRun: typeof readRunFile = readRunFile;
 export { Run } from './run.js';
+// Media classes for log() values (spec 3): each converts and hashes in the worker, never here.
+/** An image: encoded bytes, a path, pixels with width and height, nested arrays or a tensor. */
+export { Image } from './media/image.js';
+/** Audio samples or a .wav path, stored as 16-bit WAV. */
+export { Audio } from './media/audio.js';
+/** A string stored as .txt. */
+export { Text } from './media/text.js';
+/** An HTML string or path, stored as .html. */
+export { Html } from './media/text.js';
+/** An ECharts option object, stored as JSON. */
+export { ECharts } from './media/echarts.js';
+/** A point cloud (N×3/4/6, optional boxes) or a .glb path. */
+export { Object3D } from './media/object3d.js';
+/** A GIF (bytes or path); SwanLab files it with images. */
+export { Video } from './media/video.js';
+/** The base class of the media classes (SwanLab's BaseType). */
+export { Media } from './media/media.js';
+export type { ImageInput, ImageOptions, PixelArray, TensorLike } from './media/image.js';
+export type { AudioInput, AudioOptions, SampleArray } from './media/audio.js';
+export type { TextOptions } from './media/text.js';
+export type { EChartsInput } from './media/echarts.js';
+export type { Box3DInput, Object3DInput, Object3DOptions } from './media/object3d.js';
 export type { LogData, LogValue } from './run.js';
 export type { InitOptions, Mode } from './options.js';
 export type { Config } from './config.js';

@@ -5,8 +5,10 @@
  * one for-in that compares the keys with the last call's, the compiled writer of that key
  * list (shape-writer.ts) putting `keyId, value` pairs straight into the shared memory, and
  * an Atomics.store: no allocation (bench "Heap allocated per call"; "log({loss, acc})"
- * against "floor"). Anything else (a new key, a nested object, a value to convert, an error)
- * leaves the fast path before committing and takes `#logSlow`, which allocates freely.
+ * against "floor"). Anything else (a new key, a nested object, a value to convert, media, an
+ * error) leaves the fast path before committing and takes `#logSlow`, which allocates freely.
+ * Media never reach the compiled writers: they return false on a non-number, and a key that
+ * holds media is never compiled into one.
  */
 import { ErrorCode, SwanlabError } from '../shared/errors.js';
 import {
@@ -18,7 +20,11 @@ import {
   blobFrameBytes,
   scalarsFrameBytes,
 } from '../shared/frames.js';
+import { MAX_MEDIA_ITEMS, type MediaBlob, type MediaClass } from '../shared/media.js';
 import type { RingWriter } from '../shared/ring.js';
+import { CLASS_NAMES } from './media/media.js';
+import { collectMedia, isMediaValue, kindProblem, type MediaValue } from './media/collect.js';
+import { MediaSender } from './media/sender.js';
 import { compileShape, hasShape, type Shape } from './shape-writer.js';
 import { checkStep, cleanKey, coerceValue, describeValue, isPlainObject, isProblem, type Problem } from './validate.js';
 
@@ -32,7 +38,12 @@ export interface EncoderHost {
   warn(message: string): void;
   /** Called when the ring has no room: returns an offset, or throws. */
   reserveSlow(bytes: number): number;
+  /** Post a media payload too large for the ring on the media port. */
+  postBlob(blob: MediaBlob, transfer: ArrayBuffer[]): void;
 }
+
+/** The type a key holds, fixed by its first accepted value. */
+type KeyKind = 'scalar' | MediaClass;
 
 const INVALID_KEY = -1;
 /** Key lists kept compiled: enough for a loop that alternates train/val/epoch records. */
@@ -58,11 +69,27 @@ export class LogEncoder {
   /** Recently used key lists, most recent first. */
   readonly #recentShapes: Shape[] = [];
   #compiled = 0;
+  /** Key id → the type it holds; unset until a value is accepted. */
+  readonly #kinds: KeyKind[] = [];
+  /** Keys already warned about a list cut to 108 items. */
+  readonly #cutWarned = new Set<number>();
+  readonly #media: MediaSender | undefined;
 
   /** @param ring undefined in `disabled` mode: calls are validated, nothing is written. */
   constructor(ring: RingWriter | undefined, host: EncoderHost) {
     this.#ring = ring;
     this.#host = host;
+    this.#media = ring === undefined ? undefined : new MediaSender(ring, host);
+  }
+
+  /** Resolve once media whose data was still coming (tensor data()) are handed over, or given up after `timeoutMs`. */
+  settleMedia(timeoutMs: number): Promise<void> {
+    return this.#media?.settle(timeoutMs) ?? Promise.resolve();
+  }
+
+  /** Exit: tell the worker not to wait for media data that can no longer come. */
+  abandonLateMedia(): void {
+    this.#media?.abandonLate();
   }
 
   /** Validate `data` and `step` and write them into the ring. */
@@ -129,7 +156,8 @@ export class LogEncoder {
     const ids: number[] = [];
     for (const k in obj) {
       const id = this.#ids.get(k);
-      if (id === undefined || id === INVALID_KEY) return undefined;
+      // Only keys that already hold numbers: a media key must keep taking the slow path.
+      if (id === undefined || id === INVALID_KEY || this.#kinds[id] !== 'scalar') return undefined;
       keys.push(k);
       ids.push(id);
     }
@@ -151,14 +179,17 @@ export class LogEncoder {
     ring.commit(bytes);
   }
 
-  /** Everything the fast path does not handle: nested objects, new keys, errors. */
+  /** Everything the fast path does not handle: nested objects, new keys, media, errors. */
   #logSlow(obj: Record<string, unknown>, step: number): void {
     const keys: string[] = [];
     const values: unknown[] = [];
     flatten(obj, '', keys, values, new Set());
     const ids: number[] = [];
     const nums: number[] = [];
+    const mediaIds: number[] = [];
+    const media: MediaValue[] = [];
     const problems: Problem[] = [];
+    const kinds = this.#kinds;
     for (let i = 0; i < keys.length; i++) {
       const raw = keys[i]!;
       const id = this.#idOf(raw);
@@ -166,9 +197,29 @@ export class LogEncoder {
         problems.push(id);
         continue;
       }
-      const v = coerceValue(raw, values[i]);
+      const value = values[i];
+      const had = kinds[id];
+      if (isMediaValue(value)) {
+        const m = collectMedia(raw, value);
+        if (isProblem(m)) problems.push(m);
+        else if (had !== undefined && had !== m.cls) problems.push(kindProblem(raw, value, had, m.cls));
+        else if (ids.includes(id)) problems.push(kindProblem(raw, value, 'scalar', m.cls));
+        else if (mediaIds.includes(id)) {
+          this.#host.warn(`log(): key ${JSON.stringify(raw)} appears twice in one call after stripping or flattening; the first value is kept`);
+        } else {
+          mediaIds.push(id);
+          media.push(m);
+        }
+        continue;
+      }
+      const v = coerceValue(raw, value);
       if (isProblem(v)) {
         problems.push(v);
+        continue;
+      }
+      const hadNow = had ?? (mediaIds.length > 0 && mediaIds.includes(id) ? media[mediaIds.indexOf(id)]!.cls : undefined);
+      if (hadNow !== undefined && hadNow !== 'scalar') {
+        problems.push(kindProblem(raw, value, hadNow, 'scalar'));
         continue;
       }
       ids.push(id);
@@ -178,8 +229,19 @@ export class LogEncoder {
       if (this.#host.strict) throw problems[0]!.error;
       for (const p of problems) this.#host.problem(p, 1);
     }
+    for (const id of ids) kinds[id] = 'scalar';
+    for (let i = 0; i < media.length; i++) {
+      const m = media[i]!;
+      kinds[mediaIds[i]!] = m.cls;
+      if (m.items.length > MAX_MEDIA_ITEMS) this.#cutList(mediaIds[i]!, m);
+    }
     const ring = this.#ring;
-    if (ids.length === 0 || ring === undefined) return;
+    if (ring === undefined) return;
+    if (ids.length > 0) this.#writeScalars(ring, ids, nums, step);
+    for (let i = 0; i < media.length; i++) this.#media!.send(mediaIds[i]!, step, media[i]!.cls, media[i]!.items);
+  }
+
+  #writeScalars(ring: RingWriter, ids: number[], nums: number[], step: number): void {
     const bytes = scalarsFrameBytes(ids.length);
     if (bytes > ring.maxFrameBytes || ids.length > MAX_AUX) {
       throw new SwanlabError(ErrorCode.FRAME_TOO_LARGE, `log(): ${ids.length} metrics in one call exceed the ring (${ring.capacity} bytes); raise ringBytes`);
@@ -194,6 +256,18 @@ export class LogEncoder {
       w += SCALARS_ENTRY_BYTES;
     }
     this.#commitScalars(pos, ids.length, step);
+  }
+
+  /** SwanLab keeps at most 108 items per key per step (spec 2.1): keep the first 108, warn once per key. */
+  #cutList(id: number, m: MediaValue): void {
+    if (!this.#cutWarned.has(id)) {
+      this.#cutWarned.add(id);
+      const key = [...this.#cleanIds].find(([, v]) => v === id)?.[0] ?? String(id);
+      this.#host.warn(
+        `log(): key ${JSON.stringify(key)}: ${m.items.length} ${CLASS_NAMES[m.cls]} items in one step; SwanLab keeps at most ${MAX_MEDIA_ITEMS} per key and step, so the first ${MAX_MEDIA_ITEMS} are logged (reported once per key)`,
+      );
+    }
+    m.items = m.items.slice(0, MAX_MEDIA_ITEMS);
   }
 
   /** Key id of a raw key, interning it (a KEY frame) the first time; a Problem if invalid. */

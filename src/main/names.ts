@@ -3,8 +3,8 @@
  * offline runs get a random "adjective-animal-NN" name and a random colour).
  */
 import { randomInt } from 'node:crypto';
+import { randomId } from '../shared/random-id.js';
 
-const ID_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const ADJECTIVES = [
   'amber', 'brave', 'bright', 'calm', 'clever', 'cosmic', 'crisp', 'dapper', 'eager', 'fancy', 'gentle',
   'glowing', 'golden', 'happy', 'jolly', 'keen', 'lively', 'lucky', 'misty', 'noble', 'polar', 'proud',
@@ -18,9 +18,7 @@ const ANIMALS = [
 
 /** 8 characters of [a-z0-9], as SwanLab's `generate_id()`. */
 export function generateRunId(): string {
-  let id = '';
-  for (let i = 0; i < 8; i++) id += ID_CHARS[randomInt(ID_CHARS.length)];
-  return id;
+  return randomId(8);
 }
 
 /** A readable name such as `stellar-swan-42`. */

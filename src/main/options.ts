@@ -7,12 +7,15 @@ import path from 'node:path';
 import { ErrorCode, SwanlabError } from '../shared/errors.js';
 import { DEFAULT_RING_BYTES, MAX_RING_BYTES, MIN_RING_BYTES } from '../shared/layout.js';
 import { describeValue } from './validate.js';
+import { resolveProbeOptions, type EnvironmentOptions, type ResolvedProbeOptions } from './probe-options.js';
+import { resolveOnline, type OnlineOptions } from './online-options.js';
+import type { UploadInit } from '../shared/upload-messages.js';
 
 /** Where a run's records go. */
 export type Mode = 'offline' | 'local' | 'disabled' | 'online' | 'cloud';
 
 /** Options of {@link init}. Every one is optional. */
-export interface InitOptions {
+export interface InitOptions extends OnlineOptions, EnvironmentOptions {
   /** Project name, 1-100 characters of `[0-9A-Za-z_\-+.]`. Default: the working directory's name. Env `SWANLAB_PROJECT_NAME`. */
   project?: string;
   /** Workspace (user or organisation), 1-25 characters of `[0-9A-Za-z\-_]`. Default: none. Env `SWANLAB_WORKSPACE`. */
@@ -28,8 +31,9 @@ export interface InitOptions {
   /** Folder of run folders. Default `./swanlog`. Env `SWANLAB_LOG_DIR` (legacy `SWANLAB_LOGDIR`). */
   logdir?: string;
   /**
-   * `offline` (default) and `local` write the run folder; `disabled` validates log() calls and
-   * writes nothing. `online`/`cloud` are not available yet. Env `SWANLAB_MODE`.
+   * `online` (alias `cloud`) writes the run folder and uploads it to SwanLab; `offline` and
+   * `local` only write the run folder; `disabled` validates log() calls and writes nothing.
+   * Default: `online` when an API key is available (see `apiKey`), else `offline`. Env `SWANLAB_MODE`.
    */
   mode?: Mode;
   /** Run id, 1-512 characters without `<>:"/\|?*#%` or control characters. Default: 8 random `[a-z0-9]`. Env `SWANLAB_RUN_ID`. */
@@ -47,7 +51,7 @@ export interface InitOptions {
 }
 
 /** Options after defaults and environment. */
-export interface ResolvedOptions {
+export interface ResolvedOptions extends ResolvedProbeOptions {
   project: string;
   workspace: string;
   experimentName: string | undefined;
@@ -55,7 +59,12 @@ export interface ResolvedOptions {
   tags: string[];
   config: Record<string, unknown>;
   logdir: string;
-  mode: 'offline' | 'local' | 'disabled';
+  mode: 'offline' | 'local' | 'disabled' | 'online';
+  /** Online runs: where and how the worker uploads. */
+  upload: UploadInit | undefined;
+  /** No mode was given and no key found: init() says how to log in and sync. */
+  offlineByDefault: boolean;
+  finishTimeoutMs: number;
   id: string | undefined;
   strict: boolean;
   reinit: boolean;
@@ -67,10 +76,13 @@ export interface ResolvedOptions {
 const KNOWN = new Set([
   'project', 'workspace', 'experimentName', 'description', 'tags', 'config', 'logdir', 'mode', 'id',
   'strict', 'reinit', 'ringBytes', 'ringFullTimeoutMs', 'exitFlushTimeoutMs',
+  'probe', 'console', 'consoleMaxLength',
+  'apiKey', 'apiHost', 'webHost', 'resume', 'finishTimeoutMs',
 ]);
 const ALIASES: Record<string, string> = {
   name: 'experimentName', experiment_name: 'experimentName', logDir: 'logdir', log_dir: 'logdir',
   notes: 'description', runId: 'id',
+  api_key: 'apiKey', key: 'apiKey', host: 'apiHost', api_host: 'apiHost', web_host: 'webHost', finishTimeout: 'finishTimeoutMs',
 };
 const PROJECT_RE = /^[0-9A-Za-z_\-+.]{1,100}$/;
 const WORKSPACE_RE = /^[0-9A-Za-z\-_]{1,25}$/;
@@ -142,14 +154,8 @@ export function resolveOptions(options: InitOptions | undefined): ResolvedOption
     throw new SwanlabError(ErrorCode.INVALID_OPTION, `init(): unknown option ${key}${hint}`);
   }
 
-  const rawMode = opts.mode ?? env('SWANLAB_MODE') ?? 'offline';
-  if (rawMode === 'online' || rawMode === 'cloud') {
-    throw new SwanlabError(
-      ErrorCode.UNSUPPORTED_MODE,
-      `init(): mode "${rawMode}" (upload to SwanLab) is not available in this version of swanlab-node yet; use mode "offline": the run folder can be uploaded later`,
-    );
-  }
-  if (rawMode !== 'offline' && rawMode !== 'local' && rawMode !== 'disabled') {
+  const rawMode = opts.mode ?? env('SWANLAB_MODE');
+  if (rawMode !== undefined && rawMode !== 'online' && rawMode !== 'cloud' && rawMode !== 'offline' && rawMode !== 'local' && rawMode !== 'disabled') {
     throw bad('mode', rawMode, 'must be one of "offline", "local", "disabled", "online", "cloud"');
   }
 
@@ -163,6 +169,8 @@ export function resolveOptions(options: InitOptions | undefined): ResolvedOption
 
   const id = str(opts, 'id', env('SWANLAB_RUN_ID'), 1, 512);
   if (id !== undefined && !ID_RE.test(id)) throw bad('id', id, 'must not contain <>:"/\\|?*#% or control characters');
+
+  const online = resolveOnline(opts, rawMode, id);
 
   const config = opts.config ?? {};
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw bad('config', config, 'must be a plain object');
@@ -181,12 +189,16 @@ export function resolveOptions(options: InitOptions | undefined): ResolvedOption
     tags: parseTags(opts),
     config: config as Record<string, unknown>,
     logdir: path.resolve(logdirRaw),
-    mode: rawMode,
+    mode: online.mode,
+    upload: online.upload,
+    offlineByDefault: online.offlineByDefault,
+    finishTimeoutMs: online.upload?.finishTimeoutMs ?? opts.finishTimeoutMs ?? 30_000,
     id,
     strict: bool(opts, 'strict'),
     reinit: bool(opts, 'reinit'),
     ringBytes,
     ringFullTimeoutMs: int(opts, 'ringFullTimeoutMs', 10_000, 0, 3_600_000),
     exitFlushTimeoutMs: int(opts, 'exitFlushTimeoutMs', 10_000, 0, 3_600_000),
+    ...resolveProbeOptions(opts, { env, bad }),
   };
 }

@@ -13,6 +13,9 @@ import type { ResolvedOptions } from './options.js';
 import type { Problem } from './validate.js';
 import { WorkerLink } from './worker-link.js';
 import { printWarning } from './print.js';
+import { RunEnvironment, environmentInit } from './run-environment.js';
+import { UploadView } from './upload-status.js';
+import type { Media } from './media/media.js';
 
 /** Internal: what init() hands a Run. */
 export interface RunSetup {
@@ -36,8 +39,15 @@ export class Run implements ExitTarget {
   readonly name: string;
   /** Absolute path of the run folder (`<logdir>/run-YYYYMMDD_HHMMSS-<id>`). */
   readonly dir: string;
-  /** Where records go: `offline`, `local` or `disabled`. */
-  readonly mode: 'offline' | 'local' | 'disabled';
+  /** Where records go: `online` (run folder and SwanLab), `offline`, `local` or `disabled`. */
+  readonly mode: 'offline' | 'local' | 'disabled' | 'online';
+  /**
+   * Online runs: resolves with the run's URL once the server has the experiment, or rejects
+   * with the reason it cannot (`SWANLAB_AUTH` for a refused key, `SWANLAB_API` naming the
+   * endpoint and the server's message, `SWANLAB_NETWORK` when SwanLab stays unreachable). The run
+   * logs locally either way. Other modes: resolves with undefined.
+   */
+  readonly ready: Promise<string | undefined>;
   /** The run config; changes are written to `files/config.yaml`. */
   readonly config: Config;
 
@@ -45,8 +55,11 @@ export class Run implements ExitTarget {
   readonly #encoder: LogEncoder;
   readonly #ring: RingWriter | undefined;
   readonly #link: WorkerLink | undefined;
+  /** Console capture and the finish line (not in disabled mode). */
+  readonly #environment: RunEnvironment | undefined;
   readonly #onClosed: (run: Run) => void;
   readonly #reported = new Set<string>();
+  readonly #upload: UploadView;
   #open = true;
   #dead: SerializedError | undefined;
   #deadReported = false;
@@ -64,6 +77,8 @@ export class Run implements ExitTarget {
     this.dir = setup.dir;
     this.mode = o.mode;
     this.#onClosed = setup.onClosed;
+    this.#upload = new UploadView(o.upload !== undefined);
+    this.ready = this.#upload.ready;
     this.config = createConfig(o.config, (snapshot) => this.#sendConfig(snapshot));
     const host = this.#encoderHost();
     if (o.mode === 'disabled') {
@@ -76,23 +91,33 @@ export class Run implements ExitTarget {
     const ring = new RingWriter(sab);
     this.#ring = ring;
     this.#encoder = new LogEncoder(ring, host);
-    this.#link = new WorkerLink(ring, sab, setup.dir, setup.start, this.config.toJSON(), {
+    this.#environment = new RunEnvironment(o, ring, { name: setup.name, dir: setup.dir, startedAt: setup.start.startedAt }, () => this.#link?.deadReason === undefined);
+    this.#link = new WorkerLink(ring, sab, setup.dir, setup.start, this.config.toJSON(), environmentInit(o), {
       warn: (m) => printWarning(m),
       died: (e) => {
         this.#dead = e;
+        this.#environment?.detach();
+        this.#upload.settle(new SwanlabError(ErrorCode.WORKER_DIED, `swanlab-node's worker thread stopped: ${e.message}`));
       },
-    });
+      upload: (s) => this.#upload.onStatus(s),
+    }, o.upload);
     watchExit(this);
   }
 
   /**
    * Record metrics. `data` maps metric names to numbers (booleans, numeric strings and safe
-   * bigints are converted); nested plain objects are flattened with `/`. Without `step` each
-   * key gets its own largest step + 1; with it, every key of the call gets that step.
+   * bigints are converted) or media (an Image, Audio, … or a list of one class); nested plain
+   * objects are flattened with `/`. Without `step` each key gets its own largest step + 1;
+   * with it, every key of the call gets that step.
    */
   log(data: LogData, step?: number): void {
     if (!this.#open || this.#dead !== undefined) return this.#logClosed();
     this.#encoder.log(data, step);
+  }
+
+  /** Online runs: the run's URL once the server has it (see {@link ready}). */
+  get url(): string | undefined {
+    return this.#upload.url;
   }
 
   /** True until the run is finished. */
@@ -124,11 +149,14 @@ export class Run implements ExitTarget {
     const link = this.#link;
     if (!link || this.#dead) return this.#close(undefined);
     try {
+      // Media data still coming (a tensor's data()) cannot arrive while this thread blocks.
+      this.#encoder.abandonLateMedia();
       if (this.#finishId === 0) this.#requestFinish(link, state, error);
     } catch (err) {
       return this.#close(undefined, err as Error);
     }
-    const timeout = this.#options.exitFlushTimeoutMs;
+    // An online run's worker also drains its uploads (at most finishTimeoutMs) before it confirms.
+    const timeout = this.#options.exitFlushTimeoutMs + (this.#options.upload?.finishTimeoutMs ?? 0);
     const reply = link.waitDoneSync(this.#finishId, timeout);
     if (reply) {
       link.markDone();
@@ -150,6 +178,7 @@ export class Run implements ExitTarget {
     if (!link) return this.#close(undefined);
     try {
       if (this.#dead) throw this.#deathError();
+      await this.#encoder.settleMedia(this.#options.exitFlushTimeoutMs);
       if (this.#finishId === 0) this.#requestFinish(link, FinishState.FINISHED, '');
       const reply = await link.whenDone(this.#finishId);
       link.markDone();
@@ -163,7 +192,9 @@ export class Run implements ExitTarget {
   #requestFinish(link: WorkerLink, state: FinishState, error: string): void {
     const id = link.nextId();
     this.#finishId = id;
-    link.send({ t: 'finish', id, state, error, time: Date.now() }, this.#options.ringFullTimeoutMs);
+    const time = Date.now();
+    this.#environment?.finishing(state, time);
+    link.send({ t: 'finish', id, state, error, time }, this.#options.ringFullTimeoutMs);
   }
 
   #close(duplicates: number | undefined, failure?: Error): void {
@@ -171,6 +202,8 @@ export class Run implements ExitTarget {
     this.#closed = true;
     this.#open = false;
     unwatchExit();
+    this.#environment?.detach();
+    this.#upload.settle(new SwanlabError(ErrorCode.NETWORK, `run ${this.id} ended before it reached SwanLab`));
     if (this.#dropped > 0) {
       printWarning(`${this.#dropped} value${this.#dropped === 1 ? ' was' : 's were'} dropped by log() validation (reasons above)`);
     }
@@ -229,12 +262,13 @@ export class Run implements ExitTarget {
           `log(): the worker has not made room in the ring for ${this.#options.ringFullTimeoutMs} ms (ringFullTimeoutMs); nothing of this call was recorded`,
         );
       },
+      postBlob: (blob, transfer) => this.#link!.postBlob(blob, transfer),
     };
   }
 }
 
-/** A value log() records: a number, or something converted to one. */
-export type LogValue = number | boolean | bigint | string;
+/** A value log() records: a number (or something converted to one), or media (one, or a list of one class). */
+export type LogValue = number | boolean | bigint | string | Media | readonly Media[];
 
 /** What log() takes: metric names to values, nested objects flattened with `/`. */
 export interface LogData {

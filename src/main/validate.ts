@@ -39,7 +39,7 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (typeof value === 'object') {
     const name = (value as object).constructor?.name;
-    return name && name !== 'Object' ? `a ${name}` : 'an object';
+    return name && name !== 'Object' ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : 'an object';
   }
   return `${String(value)} (${typeof value})`;
 }

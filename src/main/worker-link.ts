@@ -9,9 +9,12 @@ import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from '
 import { ErrorCode, SwanlabError, type SerializedError } from '../shared/errors.js';
 import { FrameKind, blobFrameBytes } from '../shared/frames.js';
 import { ACK_SLOT, PROTOCOL_VERSION, STATE_SLOT, WorkerState } from '../shared/layout.js';
+import type { MediaBlob } from '../shared/media.js';
 import type { DoneStatus, MainToWorkerMessage, StartInfo, WorkerInit, WorkerToMainStatus } from '../shared/messages.js';
+import type { EnvironmentInit } from '../shared/environment-messages.js';
 import { packr } from '../shared/msgpack.js';
 import type { RingWriter } from '../shared/ring.js';
+import type { UploadInit, UploadStatus } from '../shared/upload-messages.js';
 
 /** Where the worker's compiled entry lives; bundlers can override it with SWANLAB_NODE_WORKER. */
 function workerPath(): string {
@@ -23,6 +26,8 @@ export interface WorkerLinkEvents {
   warn(message: string): void;
   /** The worker stopped for good before the run was finished. */
   died(error: SerializedError): void;
+  /** An online run's uploader reported (ready, failed, progress). */
+  upload?(status: UploadStatus): void;
 }
 
 /** Outcome of a request the worker confirms. */
@@ -32,6 +37,8 @@ export type DoneReply = DoneStatus;
 export class WorkerLink {
   readonly worker: Worker;
   readonly #port: MessagePort;
+  /** Media payloads too large for the ring (never listened to here: it only sends). */
+  readonly #mediaPort: MessagePort;
   readonly #ring: RingWriter;
   readonly #events: WorkerLinkEvents;
   readonly #pending = new Map<number, { resolve: (d: DoneReply) => void; reject: (e: Error) => void }>();
@@ -39,14 +46,16 @@ export class WorkerLink {
   #dead: SerializedError | undefined;
   #done = false;
 
-  constructor(ring: RingWriter, sab: SharedArrayBuffer, runDir: string, start: StartInfo, config: Record<string, unknown>, events: WorkerLinkEvents) {
+  constructor(ring: RingWriter, sab: SharedArrayBuffer, runDir: string, start: StartInfo, config: Record<string, unknown>, env: EnvironmentInit, events: WorkerLinkEvents, upload?: UploadInit) {
     this.#ring = ring;
     this.#events = events;
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    const workerData: WorkerInit = { protocolVersion: PROTOCOL_VERSION, sab, statusPort: port2, runDir, start, config, pollMs: 20 };
+    const media = new MessageChannel();
+    this.#mediaPort = media.port1;
+    const workerData: WorkerInit = { protocolVersion: PROTOCOL_VERSION, sab, statusPort: port2, runDir, start, config, pollMs: 20, env, mediaPort: media.port2, ...(upload ? { upload } : {}) };
     // execArgv: [] keeps the user's loaders (tsx, ts-node) out of our worker, which is plain JS.
-    this.worker = new Worker(workerPath(), { workerData, transferList: [port2], execArgv: [], name: 'swanlab-node' });
+    this.worker = new Worker(workerPath(), { workerData, transferList: [port2, media.port2], execArgv: [], name: 'swanlab-node' });
     // Neither end keeps the user's process alive: a script that simply ends reaches
     // beforeExit/exit, and the run finishes there (design.md "Traps").
     this.worker.unref();
@@ -87,6 +96,11 @@ export class WorkerLink {
     ring.wake();
   }
 
+  /** Send a media payload on the media port; the worker takes it when its MEDIA frame comes up. */
+  postBlob(blob: MediaBlob, transfer: ArrayBuffer[]): void {
+    this.#mediaPort.postMessage(blob, transfer);
+  }
+
   /** A fresh request id. */
   nextId(): number {
     return this.#nextId++;
@@ -108,6 +122,10 @@ export class WorkerLink {
   waitDoneSync(id: number, timeoutMs: number): DoneReply | undefined {
     const ctrl = this.#ring.ctrl;
     const deadline = Date.now() + timeoutMs;
+    let reply: DoneReply | undefined;
+    const onDone = (d: DoneReply) => {
+      if (d.id === id) reply = d;
+    };
     for (;;) {
       const ack = Atomics.load(ctrl, ACK_SLOT);
       if (ack >= id) break;
@@ -115,11 +133,10 @@ export class WorkerLink {
       const left = deadline - Date.now();
       if (left <= 0) break;
       Atomics.wait(ctrl, ACK_SLOT, ack, Math.min(left, 100));
+      // An online run's drain can take seconds: show its progress and warnings meanwhile.
+      this.#drainPort(onDone);
     }
-    let reply: DoneReply | undefined;
-    this.#drainPort((d) => {
-      if (d.id === id) reply = d;
-    });
+    this.#drainPort(onDone);
     return reply;
   }
 
@@ -153,6 +170,11 @@ export class WorkerLink {
       }
       case 'fatal':
         this.#onDeath(m.error);
+        break;
+      case 'online':
+      case 'upload-failed':
+      case 'upload-progress':
+        this.#events.upload?.(m);
         break;
     }
   }

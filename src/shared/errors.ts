@@ -31,6 +31,16 @@ export const ErrorCode = {
   RUN_FILE: 'SWANLAB_RUN_FILE',
   /** Main and worker disagree on the ring protocol version. */
   PROTOCOL: 'SWANLAB_PROTOCOL',
+  /** The SwanLab server refused the API key (login), or no key is available for an online run. */
+  AUTH: 'SWANLAB_AUTH',
+  /** The SwanLab server answered an API call with an error; the message names the endpoint and the server's message. */
+  API: 'SWANLAB_API',
+  /** The SwanLab server could not be reached (connection refused or reset, timeout). */
+  NETWORK: 'SWANLAB_NETWORK',
+  /** A command-line usage error of `swanlab-node` (unknown flag, missing argument). */
+  USAGE: 'SWANLAB_USAGE',
+  /** A media constructor (Image, Audio, Text, ...) was given data it cannot use; the message names the class and the input. */
+  INVALID_MEDIA: 'SWANLAB_INVALID_MEDIA',
 } as const;
 /** One of the values of {@link ErrorCode}. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

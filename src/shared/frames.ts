@@ -18,7 +18,17 @@
  *
  * KEY body: `u32 utf8Length` then the UTF-8 bytes of the cleaned key (aux = key id).
  * MESSAGE body: `u32 length` then one msgpack-encoded {@link MainToWorkerMessage}.
+ * MEDIA body: time, step, blob number, then a msgpack descriptor and the item bytes
+ * (aux = key id); the layout is in media.ts.
  * WRAP: no body; the reader skips to the start of the ring.
+ *
+ * CONSOLE body (a raw chunk the process wrote to stdout or stderr; aux = {@link ConsoleStream}):
+ *
+ * ```
+ *  +8  time    f64   ms since epoch, copied from the worker's clock slot
+ *  +16 length  u32   bytes of text
+ *  +20 text          UTF-8, possibly ending inside a character (the worker decodes per stream)
+ * ```
  */
 
 /** Kinds of ring frame. */
@@ -27,6 +37,9 @@ export const FrameKind = {
   KEY: 1,
   SCALARS: 2,
   MESSAGE: 3,
+  /** One key's media values of a log() call (layout in media.ts). */
+  MEDIA: 4,
+  CONSOLE: 5,
 } as const;
 /** One of the values of {@link FrameKind}. */
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
@@ -59,4 +72,24 @@ export function scalarsFrameBytes(count: number): number {
 /** Bytes of a frame whose body is a u32 length followed by `payloadBytes` bytes. */
 export function blobFrameBytes(payloadBytes: number): number {
   return align8(FRAME_HEADER_BYTES + 4 + payloadBytes);
+}
+
+/** Which stream a CONSOLE frame's text was written to (its aux). */
+export const ConsoleStream = {
+  STDOUT: 1,
+  STDERR: 2,
+} as const;
+/** One of the values of {@link ConsoleStream}. */
+export type ConsoleStream = (typeof ConsoleStream)[keyof typeof ConsoleStream];
+
+/** Offset of the time field in a CONSOLE frame. */
+export const CONSOLE_TIME_OFFSET = 8;
+/** Offset of the u32 text length in a CONSOLE frame. */
+export const CONSOLE_LENGTH_OFFSET = 16;
+/** Offset of the text in a CONSOLE frame. */
+export const CONSOLE_TEXT_OFFSET = 20;
+
+/** Bytes of a CONSOLE frame carrying `textBytes` bytes of text. */
+export function consoleFrameBytes(textBytes: number): number {
+  return align8(CONSOLE_TEXT_OFFSET + textBytes);
 }

@@ -5,6 +5,8 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { SerializedError } from './errors.js';
+import type { EnvironmentInit } from './environment-messages.js';
+import type { UploadInit, UploadStatus } from './upload-messages.js';
 
 /** How a run ended, as written in its FinishRecord. */
 export const FinishState = {
@@ -63,7 +65,7 @@ export interface FatalStatus {
 }
 
 /** Every message the worker sends on the status port. */
-export type WorkerToMainStatus = WarnStatus | DoneStatus | FatalStatus;
+export type WorkerToMainStatus = WarnStatus | DoneStatus | FatalStatus | UploadStatus;
 
 /** The StartRecord fields the main thread resolved at init(). */
 export interface StartInfo {
@@ -90,4 +92,10 @@ export interface WorkerInit {
   config: Record<string, unknown>;
   /** Idle poll period of the drain loop, ms: the bound on how long a record waits in the ring. */
   pollMs: number;
+  /** Environment recording: probes, console capture, hardware monitor. */
+  env: EnvironmentInit;
+  /** Present for online runs: where and how to upload (src/worker/upload). */
+  upload?: UploadInit;
+  /** Receives the MediaBlob payloads too large for the ring (shared/media.ts). */
+  mediaPort: MessagePort;
 }

@@ -7,11 +7,18 @@ import { workerData } from 'node:worker_threads';
 import { RunState } from '../format/index.js';
 import { ErrorCode, serializeError } from '../shared/errors.js';
 import { ACK_SLOT, DUPLICATES_SLOT, PROTOCOL_VERSION, STATE_SLOT, TAIL_SLOT, WAKE_SLOT, WorkerState } from '../shared/layout.js';
-import { FinishState, type MainToWorkerMessage, type WorkerInit, type WorkerToMainStatus } from '../shared/messages.js';
+import { FinishState, type FinishMessage, type MainToWorkerMessage, type WorkerInit, type WorkerToMainStatus } from '../shared/messages.js';
 import { RingReader } from '../shared/ring.js';
+import { ConsoleLog } from './console/console-log.js';
 import { FrameDispatcher } from './dispatch.js';
 import { Metrics } from './metrics.js';
+import { MediaWriter } from './media/media-writer.js';
+import { Monitor } from './monitor/monitor.js';
+import { systemSamplers } from './monitor/samplers.js';
+import { runFileSink } from './monitor/system-records.js';
+import { EnvironmentProbe } from './probe/environment.js';
 import { RunFile } from './run-file.js';
+import { startUpload, type OnlineUpload } from './upload/online.js';
 
 const init = workerData as WorkerInit;
 const port = init.statusPort;
@@ -44,7 +51,25 @@ async function main(): Promise<void> {
   file.writeConfig(init.config, init.start.startedAt);
   file.flush();
   const metrics = new Metrics(file, (message) => post({ t: 'warn', message }));
+  const media = new MediaWriter({ reader, metrics, file, runDir: init.runDir, mediaPort: init.mediaPort, warn: (message) => post({ t: 'warn', message }) });
   let finished = false;
+  const env = init.env;
+  const consoleLog = new ConsoleLog(file, env.consoleMaxLength);
+  const environment = new EnvironmentProbe(file, env);
+  const monitor = env.monitorIntervalMs > 0 ? new Monitor(systemSamplers(), runFileSink(file), env.monitorIntervalMs) : undefined;
+  // After the first drain (setImmediate runs when the loop first waits), so the first log()
+  // reaches the file without waiting for systeminformation to load or a probe to start.
+  // Both are no-ops if the run is already finishing.
+  setImmediate(() => {
+    environment.start();
+    monitor?.start();
+  });
+  /** A finish request waiting for the steps before the FinishRecord ({@link prepareFinish}). */
+  let finishing: FinishMessage | undefined;
+  let readyToFinish = false;
+  // Online runs: the uploader follows the run file from here on (src/worker/upload).
+  const upload: OnlineUpload | undefined = init.upload ? startUpload(init.upload, init.runDir, init.start, post) : undefined;
+  let uploaded: Promise<void> | undefined;
 
   const onMessage = (m: MainToWorkerMessage): void => {
     switch (m.t) {
@@ -56,10 +81,23 @@ async function main(): Promise<void> {
         reply(m.id);
         break;
       case 'finish':
+        if (!readyToFinish) {
+          finishing = m;
+          break;
+        }
         file.finish(STATE_OF[m.state], m.error, m.time);
         finished = true;
         Atomics.store(ctrl, STATE_SLOT, WorkerState.FINISHED);
-        reply(m.id);
+        // Local durability first (written, fsynced); then the upload drain, bounded by
+        // finishTimeoutMs, and only then the confirmation the main thread waits for.
+        if (upload) {
+          uploaded = upload
+            .finish({ state: STATE_OF[m.state], error: m.error, finishedAtMs: m.time })
+            .catch((err) => post({ t: 'warn', message: `upload: ${(err as Error)?.message ?? String(err)}` }))
+            .then(() => reply(m.id));
+        } else {
+          reply(m.id);
+        }
         break;
     }
   };
@@ -69,14 +107,33 @@ async function main(): Promise<void> {
     Atomics.store(ctrl, ACK_SLOT, id);
     Atomics.notify(ctrl, ACK_SLOT);
   };
-  const dispatcher = new FrameDispatcher(reader, metrics, onMessage);
+  /**
+   * Before the FinishRecord: stop the monitor (never waited for), commit the console's
+   * unfinished last lines, and give the environment snapshot up to finishWaitMs to land;
+   * then handle the finish request itself.
+   */
+  const prepareFinish = async (m: FinishMessage): Promise<void> => {
+    finishing = undefined;
+    monitor?.stop();
+    consoleLog.end(m.time);
+    environment.start();
+    // Every media file on disk and every MediaRecord written before the FinishRecord.
+    await media.settle();
+    await environment.settle(env.finishWaitMs);
+    readyToFinish = true;
+    onMessage(m);
+  };
+  const dispatcher = new FrameDispatcher(reader, metrics, onMessage, consoleLog, media);
 
   Atomics.store(ctrl, STATE_SLOT, WorkerState.RUNNING);
   while (!finished) {
     reader.setClock(Date.now());
     const wake = Atomics.load(ctrl, WAKE_SLOT);
     if (reader.hasFrames()) {
+      // Media arriving faster than the pool encodes: wait for it rather than queue without bound.
+      if (media.overloaded) await media.relieved();
       reader.drain(dispatcher.visit, DRAIN_SLICE);
+      if (finishing !== undefined) await prepareFinish(finishing);
       if (!finished) file.flush();
       if (reader.hasFrames()) await new Promise(setImmediate);
       continue;
@@ -84,6 +141,8 @@ async function main(): Promise<void> {
     const waited = Atomics.waitAsync(ctrl, WAKE_SLOT, wake, init.pollMs);
     if (waited.async) await waited.value;
   }
+  await uploaded;
+  await media.close();
   clearInterval(keepAlive);
 }
 

@@ -2,6 +2,8 @@
  * Per-key state in the worker: step assignment exactly as the seed says (implicit = the key's
  * largest step + 1, explicit as given, a second value at a (key, step) dropped and the first
  * kept), the key's ColumnRecord before its first value, and the hot ScalarRecord encoding.
+ * Media keys take their steps here too, in log() order, when their frame is drained; their
+ * MediaRecords are written later, once the pool has stored the files (media/media-writer.ts).
  */
 import {
   ColumnClass,
@@ -9,6 +11,8 @@ import {
   SectionType,
   columnRecord,
   encodeKeyField,
+  mediaRecord,
+  type MediaItemOptions,
 } from '../format/index.js';
 import { IMPLICIT_STEP } from '../shared/frames.js';
 import type { RunFile } from './run-file.js';
@@ -60,6 +64,38 @@ export class Metrics {
       return;
     }
     k.lastCall = this.#call;
+    const s = this.#assign(k, step);
+    if (s < 0) return;
+    if (!k.columnWritten) this.#writeColumn(k, ColumnType.SCALAR, timeMs);
+    this.#file.appendScalar(k.keyField, s, timeMs, value);
+  }
+
+  /** A media value of key `id`: its step, or -1 when that (key, step) already has a value (dropped, counted). */
+  mediaStep(id: number, step: number): number {
+    return this.#assign(this.#key(id), step);
+  }
+
+  /** The name of key `id`, for messages. */
+  keyName(id: number): string {
+    return this.#key(id).key;
+  }
+
+  /** Write key `id`'s MediaRecord at `step` (its ColumnRecord first, the first time). */
+  media(id: number, step: number, type: ColumnType, items: readonly MediaItemOptions[], timeMs: number): void {
+    const k = this.#key(id);
+    if (!k.columnWritten) this.#writeColumn(k, type, timeMs);
+    const file = this.#file;
+    file.append(mediaRecord(file.nextNum(), { key: k.key, step, type, items }, timeMs));
+  }
+
+  #key(id: number): KeyState {
+    const k = this.#keys[id];
+    if (k === undefined) throw new Error(`protocol: value for undefined key id ${id}`);
+    return k;
+  }
+
+  /** The step a value of `k` gets, or -1 for a second value at a (key, step). */
+  #assign(k: KeyState, step: number): number {
     let s: number;
     if (step === IMPLICIT_STEP) {
       s = k.steps.max + 1;
@@ -73,28 +109,29 @@ export class Metrics {
             `log(): key ${JSON.stringify(k.key)} already has a value at step ${s}; the first value is kept and later ones are dropped (reported once per key, counted at finish)`,
           );
         }
-        return;
+        return -1;
       }
     }
     k.steps.add(s);
+    return s;
+  }
+
+  #writeColumn(k: KeyState, type: ColumnType, timeMs: number): void {
+    k.columnWritten = true;
     const file = this.#file;
-    if (!k.columnWritten) {
-      k.columnWritten = true;
-      const slash = k.key.indexOf('/');
-      file.append(
-        columnRecord(
-          file.nextNum(),
-          {
-            key: k.key,
-            columnClass: ColumnClass.CUSTOM,
-            columnType: ColumnType.SCALAR,
-            sectionName: slash < 0 ? '' : k.key.slice(0, slash),
-            sectionType: SectionType.PUBLIC,
-          },
-          timeMs,
-        ),
-      );
-    }
-    file.appendScalar(k.keyField, s, timeMs, value);
+    const slash = k.key.indexOf('/');
+    file.append(
+      columnRecord(
+        file.nextNum(),
+        {
+          key: k.key,
+          columnClass: ColumnClass.CUSTOM,
+          columnType: type,
+          sectionName: slash < 0 ? '' : k.key.slice(0, slash),
+          sectionType: SectionType.PUBLIC,
+        },
+        timeMs,
+      ),
+    );
   }
 }

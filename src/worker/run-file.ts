@@ -68,9 +68,14 @@ export class RunFile {
 
   /** Rewrite files/config.yaml and record it (SaveRecord num -3). */
   writeConfig(config: Record<string, unknown>, timeMs: number): void {
-    const file = path.join(this.#filesDir, 'config.yaml');
-    writeFileAtomic(file, renderConfigYaml(config));
-    this.append(saveRecord(RecordNum.CONFIG, { name: 'config', sourcePath: toPosix(file), type: SaveType.CONFIG }, timeMs));
+    this.writeFile('config.yaml', renderConfigYaml(config), { num: RecordNum.CONFIG, name: 'config', type: SaveType.CONFIG }, timeMs);
+  }
+
+  /** Replace files/`fileName` with `text` and record it with a SaveRecord. */
+  writeFile(fileName: string, text: string, save: { num: number; name: string; type: SaveType }, timeMs: number): void {
+    const file = path.join(this.#filesDir, fileName);
+    writeFileAtomic(file, text);
+    this.append(saveRecord(save.num, { name: save.name, sourcePath: toPosix(file), type: save.type }, timeMs));
   }
 
   /** Hand what is buffered to the OS: it survives the process being killed from here on. */

@@ -1,0 +1,309 @@
+/**
+ * Training-loop overhead: a real training loop run with and without logging 4 metrics every
+ * iteration, interleaved (A B, B A, A B … so drift and the other threads hit both alike), in
+ * one process with one swanlab run alive throughout. The overhead is the median over pairs of
+ * (time with / time without − 1), with a distribution-free 95 % confidence interval.
+ *
+ *   node --import tsx bench/scenarios/training.ts tight   a hand-written MLP, a few µs an iteration
+ *   node --import tsx bench/scenarios/training.ts tfjs    @tensorflow/tfjs (CPU backend) model.fit,
+ *                                                         logging from an onBatchEnd callback
+ *
+ * "Without" is the loop a user has before adding a logger: for tfjs, model.fit with no
+ * callback at all, so tfjs's own cost of calling a per-batch callback (it resolves the loss
+ * tensors to numbers and awaits the callback) counts as logging overhead. Wall-clock A/B on a
+ * shared 2-core machine cannot resolve 0.1 % of a tfjs batch, so the tfjs scenario also times
+ * each log() call in place (hrtime around the call, minus the timer's own cost) in extra fits
+ * after the A/B rounds: log() time per batch over batch time.
+ */
+import path from 'node:path';
+import type * as Swanlab from 'swanlab-node';
+import { QUICK, mean, medianCI, quantile, report, sorted, tempDir } from '../lib/common.js';
+
+const LOOP = process.argv[2] ?? 'tight';
+
+export interface TrainingResult {
+  loop: 'tight' | 'tfjs';
+  /** What was trained, in words. */
+  model: string;
+  /** Interleaved pairs timed (after the warm-up pairs). */
+  pairs: number;
+  /** Iterations (tight) or batches (tfjs) per timed run. */
+  iterationsPerRun: number;
+  /** Median ns per iteration without / with logging. */
+  iterationNsWithout: number;
+  iterationNsWith: number;
+  /** Median over pairs of (with / without − 1), in percent, and its 95 % CI. */
+  overheadPct: number;
+  overheadPctLo: number;
+  overheadPctHi: number;
+  /** Median over pairs of the difference, ns per iteration. */
+  overheadNsPerIteration: number;
+  /**
+   * tfjs only: ns inside log() per call, timed in place (timer cost subtracted), median of the
+   * calls (a preemption of the process lands in a few calls and would dominate a mean); -1 for tight.
+   */
+  inPlaceLogNs: number;
+  /** tfjs only: the same, mean of the calls; -1 for tight. */
+  inPlaceLogMeanNs: number;
+  /** tfjs only: inPlaceLogNs over the median batch time, in percent; -1 for tight. */
+  inPlacePct: number;
+  /** A sanity check that the loop trained: final loss and accuracy of the last run. */
+  finalLoss: number;
+  finalAcc: number;
+}
+
+/** The 4 metrics logged every iteration. */
+type Metrics = { 'train/loss': number; 'train/acc': number; 'train/lr': number; 'train/epoch': number };
+
+async function main(): Promise<void> {
+  const swanlab: typeof Swanlab = await import('swanlab-node');
+  const tmp = tempDir('swanlab-bench-training-');
+  swanlab.init({ logdir: path.join(tmp.dir, 'swanlog'), mode: 'offline', config: { bench: `training ${LOOP}` } });
+  const result = LOOP === 'tfjs' ? await tfjsLoop(swanlab) : tightLoop(swanlab);
+  await swanlab.finish();
+  tmp.remove();
+  report(result);
+}
+
+/** Median, CI and differences over interleaved (without, with) pairs of per-iteration times. */
+function summarize(without: number[], withLog: number[]): Pick<TrainingResult, 'iterationNsWithout' | 'iterationNsWith' | 'overheadPct' | 'overheadPctLo' | 'overheadPctHi' | 'overheadNsPerIteration'> {
+  const pct = medianCI(withLog.map((w, i) => (w / without[i]! - 1) * 100));
+  return {
+    iterationNsWithout: quantile(sorted(without), 0.5),
+    iterationNsWith: quantile(sorted(withLog), 0.5),
+    overheadPct: pct.median,
+    overheadPctLo: pct.lo,
+    overheadPctHi: pct.hi,
+    overheadNsPerIteration: quantile(sorted(withLog.map((w, i) => w - without[i]!)), 0.5),
+  };
+}
+
+// --- tight: a hand-written MLP, a few microseconds an iteration ------------------------------
+
+const TIGHT = { hidden: 16, batch: 8, points: 1024, lr: 0.05 };
+const TIGHT_ITERS = QUICK ? 2_000 : 10_000;
+const TIGHT_PAIRS = QUICK ? 6 : 150;
+const TIGHT_WARMUP_PAIRS = QUICK ? 2 : 10;
+
+function tightLoop(swanlab: typeof Swanlab): TrainingResult {
+  const { hidden: H, batch: B, points: N, lr } = TIGHT;
+  let seed = 7;
+  const rand = (): number => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  // Two interleaved spirals (examples/train-mlp.ts's problem), labels alternating.
+  const x = new Float64Array(N * 2);
+  const y = new Uint8Array(N);
+  for (let k = 0; k < N; k++) {
+    const c = k & 1;
+    const t = ((k >> 1) / (N / 2)) * 3 * Math.PI + 0.5;
+    const r = t / (3 * Math.PI + 0.5);
+    x[2 * k] = r * Math.cos(t + c * Math.PI) + (rand() - 0.5) * 0.04;
+    x[2 * k + 1] = r * Math.sin(t + c * Math.PI) + (rand() - 0.5) * 0.04;
+    y[k] = c;
+  }
+  const w1 = Float64Array.from({ length: H * 2 }, () => (rand() - 0.5) * 2);
+  const b1 = new Float64Array(H);
+  const w2 = Float64Array.from({ length: 2 * H }, () => rand() - 0.5);
+  const b2 = new Float64Array(2);
+  const gw1 = new Float64Array(H * 2);
+  const gb1 = new Float64Array(H);
+  const gw2 = new Float64Array(2 * H);
+  const gb2 = new Float64Array(2);
+  const h = new Float64Array(H);
+  const rec: Metrics = { 'train/loss': 0, 'train/acc': 0, 'train/lr': lr, 'train/epoch': 0 };
+  let pos = 0;
+  let epoch = 0;
+  let lastLoss = 0;
+  let lastAcc = 0;
+
+  // One SGD step on a minibatch of B points per iteration: forward, softmax cross-entropy,
+  // backward, update. `log` is the only difference between the two runs of a pair.
+  function train(iters: number, log: boolean): void {
+    for (let it = 0; it < iters; it++) {
+      gw1.fill(0);
+      gb1.fill(0);
+      gw2.fill(0);
+      gb2.fill(0);
+      let loss = 0;
+      let correct = 0;
+      for (let s = 0; s < B; s++) {
+        const k = pos;
+        pos = (pos + 1) & (N - 1);
+        if (pos === 0) epoch++;
+        const x0 = x[2 * k]!;
+        const x1 = x[2 * k + 1]!;
+        let z0 = b2[0]!;
+        let z1 = b2[1]!;
+        for (let j = 0; j < H; j++) {
+          const a = Math.tanh(w1[2 * j]! * x0 + w1[2 * j + 1]! * x1 + b1[j]!);
+          h[j] = a;
+          z0 += w2[j]! * a;
+          z1 += w2[H + j]! * a;
+        }
+        const m = Math.max(z0, z1);
+        const e0 = Math.exp(z0 - m);
+        const e1 = Math.exp(z1 - m);
+        const p1 = e1 / (e0 + e1);
+        const label = y[k]!;
+        loss -= Math.log(Math.max(label === 1 ? p1 : 1 - p1, 1e-12));
+        if ((p1 >= 0.5 ? 1 : 0) === label) correct++;
+        const d1 = (p1 - label) / B;
+        const d0 = -d1;
+        gb2[0]! += d0;
+        gb2[1]! += d1;
+        for (let j = 0; j < H; j++) {
+          const a = h[j]!;
+          gw2[j]! += d0 * a;
+          gw2[H + j]! += d1 * a;
+          const da = (d0 * w2[j]! + d1 * w2[H + j]!) * (1 - a * a);
+          gb1[j]! += da;
+          gw1[2 * j]! += da * x0;
+          gw1[2 * j + 1]! += da * x1;
+        }
+      }
+      for (let j = 0; j < H * 2; j++) {
+        w1[j]! -= lr * gw1[j]!;
+        w2[j]! -= lr * gw2[j]!;
+      }
+      for (let j = 0; j < H; j++) b1[j]! -= lr * gb1[j]!;
+      b2[0]! -= lr * gb2[0]!;
+      b2[1]! -= lr * gb2[1]!;
+      lastLoss = loss / B;
+      lastAcc = correct / B;
+      if (log) {
+        rec['train/loss'] = lastLoss;
+        rec['train/acc'] = lastAcc;
+        rec['train/epoch'] = epoch;
+        swanlab.log(rec);
+      }
+    }
+  }
+
+  const without: number[] = [];
+  const withLog: number[] = [];
+  for (let p = 0; p < TIGHT_WARMUP_PAIRS + TIGHT_PAIRS; p++) {
+    for (let j = 0; j < 2; j++) {
+      const log = (p + j) % 2 === 1;
+      const t0 = process.hrtime.bigint();
+      train(TIGHT_ITERS, log);
+      const ns = Number(process.hrtime.bigint() - t0) / TIGHT_ITERS;
+      if (p >= TIGHT_WARMUP_PAIRS) (log ? withLog : without).push(ns);
+    }
+  }
+  return {
+    loop: 'tight',
+    model: `hand-written MLP 2→${H}→2 (tanh, softmax), SGD on minibatches of ${B} (two spirals, ${N} points)`,
+    pairs: TIGHT_PAIRS,
+    iterationsPerRun: TIGHT_ITERS,
+    ...summarize(without, withLog),
+    inPlaceLogNs: -1,
+    inPlaceLogMeanNs: -1,
+    inPlacePct: -1,
+    finalLoss: lastLoss,
+    finalAcc: lastAcc,
+  };
+}
+
+// --- tfjs: model.fit with a callback that logs every batch -----------------------------------
+
+const TFJS = { samples: 2048, features: 16, hidden: 32, batchSize: 64, epochsPerRun: 2 };
+const TFJS_PAIRS = QUICK ? 3 : 100;
+const TFJS_WARMUP_PAIRS = QUICK ? 1 : 5;
+const TFJS_IN_PLACE_FITS = QUICK ? 1 : 5;
+
+async function tfjsLoop(swanlab: typeof Swanlab): Promise<TrainingResult> {
+  const tf = await import('@tensorflow/tfjs');
+  await tf.setBackend('cpu');
+  const { samples: N, features: D, hidden, batchSize, epochsPerRun } = TFJS;
+  // Synthetic data: labels from a random linear teacher, so the model has something to learn.
+  const xs = tf.randomNormal([N, D], 0, 1, 'float32', 1);
+  const teacher = tf.randomNormal([D, 1], 0, 1, 'float32', 2);
+  const ys = tf.tidy(() => tf.cast(tf.greater(tf.matMul(xs, teacher), 0), 'float32'));
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: hidden, activation: 'relu', inputShape: [D] }));
+  model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
+  const lr = 0.1;
+  model.compile({ optimizer: tf.train.sgd(lr), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  const batches = Math.ceil(N / batchSize) * epochsPerRun;
+
+  const rec: Metrics = { 'train/loss': 0, 'train/acc': 0, 'train/lr': lr, 'train/epoch': 0 };
+  let epoch = 0;
+  let timeInPlace = false;
+  const inPlace: number[] = [];
+  const logEveryBatch = {
+    onEpochBegin: async (e: number): Promise<void> => {
+      epoch = e;
+    },
+    onBatchEnd: async (_batch: number, logs?: Record<string, number>): Promise<void> => {
+      rec['train/loss'] = logs?.loss ?? NaN;
+      rec['train/acc'] = logs?.acc ?? NaN;
+      rec['train/epoch'] = epoch;
+      if (!timeInPlace) {
+        swanlab.log(rec);
+        return;
+      }
+      const t0 = process.hrtime.bigint();
+      swanlab.log(rec);
+      inPlace.push(Number(process.hrtime.bigint() - t0));
+    },
+  };
+  let finalLoss = NaN;
+  let finalAcc = NaN;
+  const fit = async (log: boolean): Promise<number> => {
+    const t0 = process.hrtime.bigint();
+    const h = await model.fit(xs, ys, { batchSize, epochs: epochsPerRun, shuffle: false, verbose: 0, ...(log ? { callbacks: logEveryBatch } : {}) });
+    const ns = Number(process.hrtime.bigint() - t0) / batches;
+    finalLoss = Number(h.history.loss?.at(-1));
+    finalAcc = Number(h.history.acc?.at(-1));
+    return ns;
+  };
+
+  const without: number[] = [];
+  const withLog: number[] = [];
+  for (let p = 0; p < TFJS_WARMUP_PAIRS + TFJS_PAIRS; p++) {
+    for (let j = 0; j < 2; j++) {
+      const log = (p + j) % 2 === 1;
+      const ns = await fit(log);
+      if (p >= TFJS_WARMUP_PAIRS) (log ? withLog : without).push(ns);
+    }
+  }
+
+  // In place: the same logging fits with hrtime around each log() call, minus what a bare
+  // pair of hrtime calls costs here.
+  const timer: number[] = [];
+  for (let i = 0; i < 100_000; i++) {
+    const t0 = process.hrtime.bigint();
+    timer.push(Number(process.hrtime.bigint() - t0));
+  }
+  const timerNs = quantile(sorted(timer), 0.5);
+  timeInPlace = true;
+  for (let i = 0; i < TFJS_IN_PLACE_FITS; i++) await fit(true);
+  const inPlaceLogNs = Math.max(0, quantile(sorted(inPlace), 0.5) - timerNs);
+  const inPlaceLogMeanNs = Math.max(0, mean(inPlace) - timerNs);
+  const summary = summarize(without, withLog);
+  xs.dispose();
+  ys.dispose();
+  teacher.dispose();
+  return {
+    loop: 'tfjs',
+    model: `@tensorflow/tfjs ${tf.version.tfjs} (${tf.getBackend()} backend) Dense ${D}→${hidden} relu→1 sigmoid, SGD, batches of ${batchSize} (${N} synthetic samples)`,
+    pairs: TFJS_PAIRS,
+    iterationsPerRun: batches,
+    ...summary,
+    inPlaceLogNs,
+    inPlaceLogMeanNs,
+    inPlacePct: (inPlaceLogNs / summary.iterationNsWith) * 100,
+    finalLoss,
+    finalAcc,
+  };
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

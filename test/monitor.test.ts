@@ -1,0 +1,233 @@
+// The hardware monitor (spec 4.4, decisions table): the scheduler alone with fake samplers
+// (one throws, one hangs, one fails once), then the real monitor of a run at a 1 s interval,
+// then NVIDIA GPUs where nvidia-smi finds one.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as swanlab from 'swanlab-node';
+import { msFromTimestamp, type RunRecord } from '../src/format/index.js';
+import { Monitor, type Reading, type Sampler, type SystemMetric, type SystemSink } from '../src/worker/monitor/monitor.js';
+import { isSystemKey, records, tempDir } from './helpers.js';
+
+/** Length of the `__swanlab__.` prefix. */
+const PREFIX = '__swanlab__.'.length;
+
+const metric = (key: string): SystemMetric => ({ key, name: key, chart: `chart of ${key}`, color: 0 });
+
+function listSink(): SystemSink & { events: string[]; times: Map<number, number[]> } {
+  const events: string[] = [];
+  const times = new Map<number, number[]>();
+  return {
+    events,
+    times,
+    column: (m, chartIndex, color) => {
+      assert.match(chartIndex, /^[a-z0-9]{8}$/);
+      assert.match(color, /^#[0-9a-f]{6}$/);
+      events.push(`column:${m.key}`);
+    },
+    scalar: (key, step, timeMs) => {
+      assert.ok(isSystemKey(key), key);
+      events.push(`${key.slice(PREFIX)}@${step}`);
+      times.set(step, [...(times.get(step) ?? []), timeMs]);
+    },
+    flush: () => {},
+  };
+}
+
+describe('the monitor scheduler', () => {
+  test('a sampler that throws or hangs leaves only its own keys out; the others go on at steps 0, 1, 2 …', async () => {
+    const ok: Sampler = { name: 'ok', sample: async () => [{ metric: metric('a'), value: 1 }, { metric: metric('b'), value: 2 }] };
+    let thrown = 0;
+    const throws: Sampler = {
+      name: 'throws',
+      sample: async () => {
+        thrown++;
+        throw new Error('boom');
+      },
+    };
+    const hangs: Sampler = { name: 'hangs', sample: () => new Promise<Reading[]>(() => {}) };
+    let flakyCalls = 0;
+    const flaky: Sampler = {
+      name: 'flaky',
+      sample: async () => {
+        if (++flakyCalls === 2) throw new Error('once');
+        return [{ metric: metric('c'), value: NaN }, { metric: metric('d'), value: 4 }];
+      },
+    };
+    const sink = listSink();
+    const monitor = new Monitor([throws, ok, hangs, flaky], sink, 100);
+    monitor.start();
+    await sleep(650);
+    monitor.stop();
+    const written = sink.events.length;
+    await sleep(250);
+    assert.equal(sink.events.length, written, 'nothing after stop()');
+
+    const steps = sink.times.size;
+    assert.ok(steps >= 4, `${steps} ticks in 650 ms at 100 ms (each waits 100 ms for the hung sampler)`);
+    const expected = ['column:a', 'column:b', 'column:d', 'a@0', 'b@0', 'd@0', 'a@1', 'b@1'];
+    for (let s = 2; s < steps; s++) expected.push(`a@${s}`, `b@${s}`, `d@${s}`);
+    assert.deepEqual(sink.events, expected, 'columns before the first values; the flaky sampler missing from one tick only; NaN left out');
+    for (const [step, ts] of sink.times) assert.equal(new Set(ts).size, 1, `one time for every key of tick ${step}`);
+    assert.equal(thrown, 3, 'retired after three failures in a row');
+  });
+});
+
+// Enum values of spec 1.3: ColumnClass.SYSTEM, SectionType.SYSTEM, ChartType.LINE.
+const SYSTEM = 2;
+const SECTION_SYSTEM = 4;
+const LINE = 1;
+
+interface Column {
+  columnKey: string;
+  columnClass: number;
+  columnName: string;
+  sectionType: number;
+  chartName: string;
+  chartType: number;
+  chartIndex: string;
+  metricName: string;
+  yRange?: { min?: number; max?: number };
+  metricColors?: { light: string; dark: string };
+}
+
+/** The system columns and samples of a run. */
+function systemRecords(recs: RunRecord[]): { columns: Map<string, Column & { at: number }>; samples: Map<string, { step: number; value: number; time: number; at: number }[]> } {
+  const columns = new Map<string, Column & { at: number }>();
+  const samples = new Map<string, { step: number; value: number; time: number; at: number }[]>();
+  recs.forEach((r, at) => {
+    const v = r.recordType;
+    if (v.case === 'column' && isSystemKey(v.value.columnKey)) columns.set(v.value.columnKey.slice(PREFIX), { ...(v.value as unknown as Column), at });
+    if (v.case === 'scalar' && isSystemKey(v.value.key)) {
+      const key = v.value.key.slice(PREFIX);
+      samples.set(key, [...(samples.get(key) ?? []), { step: Number(v.value.step), value: v.value.value!.number, time: msFromTimestamp(v.value.timestamp!), at }]);
+    }
+  });
+  return { columns, samples };
+}
+
+test('a run\'s monitor at a 1 s interval: SYSTEM columns first, then CPU and memory samples at steps 0, 1, 2 … a second apart; finish does not wait for it', async () => {
+  const run = swanlab.init({ logdir: tempDir(), mode: 'offline', probe: { monitorIntervalMs: 1000 } });
+  swanlab.log({ loss: 1 });
+  await sleep(2700);
+  const t0 = Date.now();
+  await swanlab.finish();
+  assert.ok(Date.now() - t0 < 1000, `finish() took ${Date.now() - t0} ms`);
+  const { columns, samples } = systemRecords(records(run.dir));
+  const charts: Record<string, [string, number | undefined, number | undefined]> = {
+    'cpu.pct': ['CPU Utilization (%)', 0, 100],
+    'mem.pct': ['System Memory Utilization (%)', 0, 100],
+    'mem.proc': ['Process Memory In Use (non-swap) (MB)', 0, undefined],
+    'mem.proc.pct': ['Process Memory Utilization (%)', 0, 100],
+    'mem.proc.avail': ['Process Memory Available (non-swap) (MB)', 0, undefined],
+    ...(process.platform === 'linux' ? { 'cpu.thds': ['Process CPU Threads', undefined, undefined] } : {}),
+  };
+  assert.deepEqual([...columns.keys()].sort(), Object.keys(charts).sort());
+  for (const [key, [chart, min, max]] of Object.entries(charts)) {
+    const c = columns.get(key)!;
+    assert.deepEqual(
+      [c.columnClass, c.sectionType, c.chartType, c.chartName, c.columnName, c.metricName, c.yRange?.min, c.yRange?.max],
+      [SYSTEM, SECTION_SYSTEM, LINE, chart, chart, chart, min, max],
+      key,
+    );
+    assert.equal(c.metricColors?.light, c.metricColors?.dark);
+    const s = samples.get(key)!;
+    assert.ok(s.length >= 2, `${key}: ${s.length} samples in 2.7 s`);
+    assert.deepEqual(s.map((x) => x.step), s.map((_, i) => i), `${key}: steps 0, 1, 2 …`);
+    assert.ok(c.at < s[0]!.at, `${key}: the column comes before the first sample`);
+    for (let i = 1; i < s.length; i++) {
+      const gap = s[i]!.time - s[i - 1]!.time;
+      assert.ok(gap > 400 && gap < 1600, `${key}: samples ${gap} ms apart`);
+    }
+  }
+  for (const key of ['cpu.pct', 'mem.pct', 'mem.proc.pct']) {
+    for (const { value } of samples.get(key)!) assert.ok(value >= 0 && value <= 100, `${key} = ${value}`);
+  }
+  assert.ok(samples.get('mem.proc')!.every((x) => x.value > 1), 'the process uses some MB');
+  const cpuTimes = samples.get('cpu.pct')!.map((x) => x.time);
+  assert.deepEqual(samples.get('mem.pct')!.map((x) => x.time), cpuTimes, 'one time for all keys of a tick');
+});
+
+test('NVIDIA parsing, against a stand-in nvidia-smi with two GPUs: gpu.{i}.* samples, [N/A] left out, charts shared, the metadata', { skip: process.platform === 'win32' ? 'the stand-in is a shell script' : undefined }, () => {
+  const fake = path.join(__dirname, 'fixtures', 'fake-nvidia');
+  const dir = execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'monitor-run.mjs'), tempDir(), '1300'], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${fake}${path.delimiter}${process.env.PATH}` },
+  }).trim();
+  const { columns, samples } = systemRecords(records(dir));
+  const values = (key: string) => samples.get(key)?.map((x) => x.value);
+  assert.deepEqual(values('gpu.0.pct')?.[0], 37);
+  assert.deepEqual(values('gpu.0.mem.pct')?.[0], (1024 / 81559) * 100);
+  assert.deepEqual(values('gpu.0.mem.value')?.[0], 1024);
+  assert.deepEqual(values('gpu.0.temp')?.[0], 45);
+  assert.deepEqual(values('gpu.0.power')?.[0], 120.5);
+  assert.deepEqual(values('gpu.0.mem.time')?.[0], 12);
+  assert.deepEqual(values('gpu.1.temp')?.[0], 30);
+  assert.equal(samples.get('gpu.1.pct'), undefined, '[N/A] is left out');
+  assert.equal(samples.get('gpu.1.power'), undefined, '[Not Supported] is left out');
+  assert.deepEqual(samples.get('gpu.0.pct')!.map((x) => x.step), samples.get('cpu.pct')!.map((x) => x.step), 'the monitor\'s one step counter');
+  const g0 = columns.get('gpu.0.mem.value')!;
+  const g1 = columns.get('gpu.1.mem.value')!;
+  assert.deepEqual([g0.columnName, g0.chartName, g0.yRange?.min, g0.yRange?.max], ['GPU 0', 'GPU Memory Allocated (MB)', 0, 81559]);
+  assert.deepEqual([g1.columnName, g1.chartName], ['GPU 1', 'GPU Memory Allocated (MB)']);
+  assert.equal(g0.chartIndex, g1.chartIndex, 'one chart for both GPUs');
+  assert.notEqual(g0.metricColors?.light, g1.metricColors?.light, 'a colour each');
+  assert.notEqual(columns.get('gpu.0.pct')!.chartIndex, g0.chartIndex);
+  assert.equal(columns.get('gpu.0.temp')!.yRange, undefined, 'temperature has no bounds');
+
+  // The CUDA version is nvcc's (12.6) before the driver header's (12.4), as SwanLab takes it.
+  const meta = JSON.parse(fs.readFileSync(path.join(dir, 'files', 'swanlab-metadata.json'), 'utf8'));
+  const device = { name: 'NVIDIA H100 80GB HBM3', memory: 80, memory_unit: 'GB' };
+  assert.deepEqual(meta.hardware.accelerators, [
+    { vendor: 'nvidia', devices: [{ index: 0, ...device }, { index: 1, ...device }], version: '550.54.15', cuda_version: '12.6', cann_version: null },
+  ]);
+});
+
+const smi = spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 10_000 });
+const noGpu =
+  smi.error !== undefined
+    ? `no NVIDIA GPU here: nvidia-smi could not run (${(smi.error as NodeJS.ErrnoException).code ?? smi.error.message})`
+    : smi.status !== 0 || !/^GPU 0:/m.test(smi.stdout)
+      ? `no NVIDIA GPU here: nvidia-smi -L exited ${smi.status}: ${(smi.stdout + smi.stderr).trim().slice(0, 200)}`
+      : undefined;
+
+test('NVIDIA GPUs (where nvidia-smi finds one): gpu.0.* samples and charts, and the GPU in the metadata', { skip: noGpu }, async () => {
+  const run = swanlab.init({ logdir: tempDir(), mode: 'offline', probe: { monitorIntervalMs: 1000 } });
+  await sleep(1800);
+  await swanlab.finish();
+  const { columns, samples } = systemRecords(records(run.dir));
+  const charts: Record<string, string> = {
+    'gpu.0.pct': 'GPU Utilization (%)',
+    'gpu.0.mem.pct': 'GPU Memory Allocated (%)',
+    'gpu.0.mem.value': 'GPU Memory Allocated (MB)',
+    'gpu.0.temp': 'GPU Temperature (°C)',
+    'gpu.0.power': 'GPU Power Usage (W)',
+  };
+  for (const [key, chart] of Object.entries(charts)) {
+    const c = columns.get(key);
+    assert.ok(c, `a column for ${key}; columns: ${[...columns.keys()].join(', ')}`);
+    assert.deepEqual([c.columnClass, c.chartName, c.columnName], [SYSTEM, chart, 'GPU 0'], key);
+    const s = samples.get(key);
+    assert.ok(s && s.length >= 1, `samples of ${key}`);
+    assert.deepEqual(s.map((x) => x.step), s.map((_, i) => i));
+    for (const { value } of s) assert.ok(Number.isFinite(value) && value >= 0, `${key} = ${value}`);
+  }
+  for (const key of ['gpu.0.pct', 'gpu.0.mem.pct']) for (const { value } of samples.get(key)!) assert.ok(value <= 100, `${key} = ${value}`);
+  assert.ok(samples.get('gpu.0.temp')!.every((x) => x.value > 0 && x.value < 130), 'a temperature in °C');
+  assert.equal(columns.get('gpu.0.pct')!.chartIndex, columns.get('gpu.0.pct')!.chartIndex);
+  assert.ok(samples.has('cpu.pct'), 'the CPU charts are there too');
+
+  const meta = JSON.parse(fs.readFileSync(path.join(run.dir, 'files', 'swanlab-metadata.json'), 'utf8'));
+  const nvidia = meta.hardware.accelerators.find((a: { vendor: string }) => a.vendor === 'nvidia');
+  assert.ok(nvidia, JSON.stringify(meta.hardware));
+  const firstName = /^GPU 0: (.+?) \(UUID/m.exec(smi.stdout)?.[1];
+  assert.equal(nvidia.devices[0].index, 0);
+  assert.equal(nvidia.devices[0].name, firstName);
+  assert.ok(Number.isInteger(nvidia.devices[0].memory) && nvidia.devices[0].memory > 0);
+  assert.equal(nvidia.devices[0].memory_unit, 'GB');
+  assert.match(nvidia.version, /^\d+\.\d+/, 'driver version');
+  assert.ok(nvidia.cuda_version === null || /^\d+\.\d+/.test(nvidia.cuda_version));
+});
