@@ -149,6 +149,9 @@ test('BENCH_QUICK=1 bench runs every scenario and writes a complete result file'
     }
     const tfjs = report.training.rows[1]!;
     assert.ok(tfjs.inPlaceLogNs >= 0 && Number.isFinite(tfjs.inPlacePct), 'tfjs: log() timed in place');
+    for (const part of [tfjs.callbackOnly, tfjs.logOnly]) {
+      assert.ok(part && Number.isFinite(part.median) && part.lo <= part.median && part.median <= part.hi, 'tfjs: the overhead split into its callback and log()');
+    }
     assert.ok(tfjs.finalAcc > 0.6, `tfjs: the model learned (accuracy ${tfjs.finalAcc})`);
 
     // Sustained load: every call timed, quantiles in order.
@@ -160,6 +163,7 @@ test('BENCH_QUICK=1 bench runs every scenario and writes a complete result file'
       assert.ok(l.p50Ns > 0 && l.over10us >= l.over100us && l.over100us >= l.over1ms, `sustained ${name}: counts`);
     }
     assert.equal(sus.log.count, sus.calls);
+    assert.ok(sus.logOver10usWithGc <= sus.log.over10us && sus.logWorstWithoutGcNs <= sus.log.maxNs, 'sustained: slow calls checked against GC pauses');
     assert.equal(sus.timerPair.count, sus.calls / 10);
 
     assert.equal(report.targets.length, 11);

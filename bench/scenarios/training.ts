@@ -10,10 +10,12 @@
  *
  * "Without" is the loop a user has before adding a logger: for tfjs, model.fit with no
  * callback at all, so tfjs's own cost of calling a per-batch callback (it resolves the loss
- * tensors to numbers and awaits the callback) counts as logging overhead. Wall-clock A/B on a
- * shared 2-core machine cannot resolve 0.1 % of a tfjs batch, so the tfjs scenario also times
- * each log() call in place (hrtime around the call, minus the timer's own cost) in extra fits
- * after the A/B rounds: log() time per batch over batch time.
+ * tensors to numbers and awaits the callback) counts as logging overhead. The tfjs rounds
+ * therefore have a third run, the same callback without the log() call, which splits the
+ * overhead into tfjs's callback and log() itself. Wall-clock A/B on a shared 2-core machine
+ * cannot resolve 0.1 % of a tfjs batch, so the scenario also times each log() call in place
+ * in extra fits after the rounds (hrtime around the call, minus an empty hrtime pair timed
+ * just before it in the same callback, as cold as the call): log() per batch over batch time.
  */
 import path from 'node:path';
 import type * as Swanlab from 'swanlab-node';
@@ -39,17 +41,31 @@ export interface TrainingResult {
   /** Median over pairs of the difference, ns per iteration. */
   overheadNsPerIteration: number;
   /**
-   * tfjs only: ns inside log() per call, timed in place (timer cost subtracted), median of the
-   * calls (a preemption of the process lands in a few calls and would dominate a mean); -1 for tight.
+   * tfjs only: the same callback without the log() call against no callback (tfjs's own
+   * per-batch callback cost), and the logging callback against it (log()'s share); percent.
+   */
+  callbackOnly?: Interval;
+  logOnly?: Interval;
+  /**
+   * tfjs only: ns inside log() per call, timed in place, minus an empty hrtime pair timed in
+   * the same callback; medians of the calls (a preemption of the process lands in a few calls
+   * and would dominate a mean); -1 for tight.
    */
   inPlaceLogNs: number;
-  /** tfjs only: the same, mean of the calls; -1 for tight. */
+  /** tfjs only: the same with means; -1 for tight. */
   inPlaceLogMeanNs: number;
   /** tfjs only: inPlaceLogNs over the median batch time, in percent; -1 for tight. */
   inPlacePct: number;
   /** A sanity check that the loop trained: final loss and accuracy of the last run. */
   finalLoss: number;
   finalAcc: number;
+}
+
+/** A median over pairs, in percent, with its 95 % CI. */
+export interface Interval {
+  median: number;
+  lo: number;
+  hi: number;
 }
 
 /** The 4 metrics logged every iteration. */
@@ -212,6 +228,7 @@ function tightLoop(swanlab: typeof Swanlab): TrainingResult {
 // --- tfjs: model.fit with a callback that logs every batch -----------------------------------
 
 const TFJS = { samples: 2048, features: 16, hidden: 32, batchSize: 64, epochsPerRun: 2 };
+/** Rounds of three runs (no callback, the callback without log(), the callback with it). */
 const TFJS_PAIRS = QUICK ? 3 : 100;
 const TFJS_WARMUP_PAIRS = QUICK ? 1 : 5;
 const TFJS_IN_PLACE_FITS = QUICK ? 1 : 5;
@@ -233,8 +250,10 @@ async function tfjsLoop(swanlab: typeof Swanlab): Promise<TrainingResult> {
 
   const rec: Metrics = { 'train/loss': 0, 'train/acc': 0, 'train/lr': lr, 'train/epoch': 0 };
   let epoch = 0;
-  let timeInPlace = false;
+  /** 0: the callback does not log; 1: it logs; 2: it logs, timed in place. */
+  let mode = 1;
   const inPlace: number[] = [];
+  const inPlaceTimer: number[] = [];
   const logEveryBatch = {
     onEpochBegin: async (e: number): Promise<void> => {
       epoch = e;
@@ -243,10 +262,13 @@ async function tfjsLoop(swanlab: typeof Swanlab): Promise<TrainingResult> {
       rec['train/loss'] = logs?.loss ?? NaN;
       rec['train/acc'] = logs?.acc ?? NaN;
       rec['train/epoch'] = epoch;
-      if (!timeInPlace) {
+      if (mode === 0) return;
+      if (mode === 1) {
         swanlab.log(rec);
         return;
       }
+      const c0 = process.hrtime.bigint();
+      inPlaceTimer.push(Number(process.hrtime.bigint() - c0));
       const t0 = process.hrtime.bigint();
       swanlab.log(rec);
       inPlace.push(Number(process.hrtime.bigint() - t0));
@@ -254,37 +276,34 @@ async function tfjsLoop(swanlab: typeof Swanlab): Promise<TrainingResult> {
   };
   let finalLoss = NaN;
   let finalAcc = NaN;
-  const fit = async (log: boolean): Promise<number> => {
+  const fit = async (callback: boolean): Promise<number> => {
     const t0 = process.hrtime.bigint();
-    const h = await model.fit(xs, ys, { batchSize, epochs: epochsPerRun, shuffle: false, verbose: 0, ...(log ? { callbacks: logEveryBatch } : {}) });
+    const h = await model.fit(xs, ys, { batchSize, epochs: epochsPerRun, shuffle: false, verbose: 0, ...(callback ? { callbacks: logEveryBatch } : {}) });
     const ns = Number(process.hrtime.bigint() - t0) / batches;
     finalLoss = Number(h.history.loss?.at(-1));
     finalAcc = Number(h.history.acc?.at(-1));
     return ns;
   };
 
-  const without: number[] = [];
-  const withLog: number[] = [];
-  for (let p = 0; p < TFJS_WARMUP_PAIRS + TFJS_PAIRS; p++) {
-    for (let j = 0; j < 2; j++) {
-      const log = (p + j) % 2 === 1;
-      const ns = await fit(log);
-      if (p >= TFJS_WARMUP_PAIRS) (log ? withLog : without).push(ns);
+  // Rounds of three runs, order rotating: no callback, the callback without log(), the callback with it.
+  const runs: number[][] = [[], [], []];
+  for (let r = 0; r < TFJS_WARMUP_PAIRS + TFJS_PAIRS; r++) {
+    for (let j = 0; j < 3; j++) {
+      const v = (r + j) % 3;
+      mode = v === 2 ? 1 : 0;
+      const ns = await fit(v > 0);
+      if (r >= TFJS_WARMUP_PAIRS) runs[v]!.push(ns);
     }
   }
+  const [without, callbackOnly, withLog] = runs as [number[], number[], number[]];
+  const ratio = (a: number[], b: number[]): Interval => medianCI(a.map((x, i) => (x / b[i]! - 1) * 100));
 
-  // In place: the same logging fits with hrtime around each log() call, minus what a bare
-  // pair of hrtime calls costs here.
-  const timer: number[] = [];
-  for (let i = 0; i < 100_000; i++) {
-    const t0 = process.hrtime.bigint();
-    timer.push(Number(process.hrtime.bigint() - t0));
-  }
-  const timerNs = quantile(sorted(timer), 0.5);
-  timeInPlace = true;
+  // In place: more logging fits, with an empty hrtime pair and then hrtime around log().
+  mode = 2;
   for (let i = 0; i < TFJS_IN_PLACE_FITS; i++) await fit(true);
+  const timerNs = quantile(sorted(inPlaceTimer), 0.5);
   const inPlaceLogNs = Math.max(0, quantile(sorted(inPlace), 0.5) - timerNs);
-  const inPlaceLogMeanNs = Math.max(0, mean(inPlace) - timerNs);
+  const inPlaceLogMeanNs = Math.max(0, mean(inPlace) - mean(inPlaceTimer));
   const summary = summarize(without, withLog);
   xs.dispose();
   ys.dispose();
@@ -295,6 +314,8 @@ async function tfjsLoop(swanlab: typeof Swanlab): Promise<TrainingResult> {
     pairs: TFJS_PAIRS,
     iterationsPerRun: batches,
     ...summary,
+    callbackOnly: ratio(callbackOnly, without),
+    logOnly: ratio(withLog, callbackOnly),
     inPlaceLogNs,
     inPlaceLogMeanNs,
     inPlacePct: (inPlaceLogNs / summary.iterationNsWith) * 100,
