@@ -285,3 +285,30 @@ describe('online runs', () => {
     assert.throws(() => swanlab.init({ mode: 'online', apiKey: KEY, finishTimeout: 5 } as never), /unknown option finishTimeout; did you mean finishTimeoutMs/);
   });
 });
+
+test('online media: an Image and a Text logged live go up with the presigned PUT before their metric', async () => {
+  const run = online({ experimentName: 'media' });
+  await run.ready;
+  const pixels = new Uint8Array(4 * 4 * 3).map((_, i) => (i * 37) & 0xff);
+  swanlab.log({ loss: 1, sample: new swanlab.Image(pixels, { width: 4, height: 4, caption: 'four' }) });
+  swanlab.log({ notes: new swanlab.Text('epoch 1 done') });
+  await swanlab.finish();
+  const e = fake.experiment(run.id);
+  assert.deepEqual(fake.violations, [], 'files before metrics, well-formed bodies');
+  const sample = e.media.get('sample')!;
+  const notes = e.media.get('notes')!;
+  assert.equal(sample.length, 1);
+  assert.equal(notes.length, 1);
+  const [imgPath] = sample[0]!.data as string[];
+  const [txtPath] = notes[0]!.data as string[];
+  assert.match(imgPath!, /^media\/image\/000-[0-9a-f]{8}\.png$/);
+  assert.match(txtPath!, /^media\/text\/000-[0-9a-f]{8}\.txt$/);
+  assert.deepEqual(sample[0]!.more, [{ caption: 'four' }]);
+  // The local files are the ones that went up.
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  assert.ok(fs.existsSync(path.join(run.dir, imgPath!)));
+  assert.equal(fs.readFileSync(path.join(run.dir, txtPath!), 'utf8'), 'epoch 1 done');
+  const puts = fake.requests.filter((r) => r.method === 'PUT' && r.path.startsWith('/upload/'));
+  assert.equal(puts.length, 2, 'one PUT per file');
+});
