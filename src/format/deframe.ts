@@ -145,7 +145,8 @@ export class Deframer {
   }
 }
 
-function readFully(fd: number, buf: Buffer, position: number): number {
+/** Read `buf.length` bytes at `position`, or fewer at the end of the file; returns how many. */
+export function readFully(fd: number, buf: Buffer, position: number): number {
   let got = 0;
   while (got < buf.length) {
     const n = fs.readSync(fd, buf, got, buf.length - got, position + got);

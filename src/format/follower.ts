@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { CHUNK_CRC_SEED } from './crc32.js';
-import { checkFileHeader, type StopInfo } from './deframe.js';
+import { readFully, checkFileHeader, type StopInfo } from './deframe.js';
 import { RunFileError } from './errors.js';
 import { BLOCK_SIZE, CHUNK_HEADER_SIZE, ChunkType, FILE_HEADER } from './framing.js';
 import { decodeRecord, type RunRecord } from './reader.js';
@@ -203,14 +203,4 @@ export class RunFileFollower {
     fs.readSync(this.#fd, b, 0, b.length, this.#pos);
     return b.every((x) => x === 0);
   }
-}
-
-function readFully(fd: number, buf: Buffer, position: number): number {
-  let got = 0;
-  while (got < buf.length) {
-    const n = fs.readSync(fd, buf, got, buf.length - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return got;
 }
