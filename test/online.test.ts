@@ -232,7 +232,7 @@ describe('online runs', () => {
     assert.deepEqual(fake.violations, []);
   });
 
-  test('resume "must" with an id the server lacks: ready rejects; "allow" continues an experiment and skips what it has', async () => {
+  test('resume "must" with an id the server lacks: ready rejects; a resumed run continues each key from the server\'s last step', async () => {
     const missing = online({ id: 'nosuchrun', resume: 'must' });
     await assert.rejects(missing.ready, /Experiment nosuchrun does not exist/);
     await swanlab.finish();
@@ -245,15 +245,17 @@ describe('online runs', () => {
       const second = online({ id: 'resumable1', resume: 'must' });
       await second.ready;
       for (let i = 0; i < 15; i++) swanlab.log({ m: 100 + i });
+      swanlab.log({ m: -1 }, 5);
       await swanlab.finish();
       return second;
     });
     const e = fake.experiment('resumable1');
     assert.ok(lines.some((l) => l.includes(`resuming run at ${second.url}`)), lines.join('\n'));
-    // Steps 0-9 were on the server already: the first values stay, 10-14 are added.
-    assert.deepEqual(e.scalars.get('m')!.map((i) => `${i.index}=${i.data}`), [...Array(10).keys()].map((i) => `${i}=${i}`).concat([10, 11, 12, 13, 14].map((i) => `${i}=${100 + i}`)));
-    // (The hardware monitor's values of the first seconds collide too.)
-    assert.ok(lines.some((l) => /\d+ values were not uploaded because the resumed experiment already has their \(key, step\)/.test(l)), lines.join('\n'));
+    // Steps 0-9 were on the server already: the resumed run continues the key at step 10.
+    assert.deepEqual(e.scalars.get('m')!.map((i) => `${i.index}=${i.data}`), [...Array(10).keys()].map((i) => `${i}=${i}`).concat([...Array(15).keys()].map((i) => `${10 + i}=${100 + i}`)));
+    assert.deepEqual(filePoints(second.dir).get('m'), [...Array(15).keys()].map((i) => `${10 + i}=${100 + i}`), 'the run file holds the same steps');
+    // An explicit step the server already has is a duplicate: the server's first value stays.
+    assert.ok(lines.some((l) => l.includes('key "m" already has a value at step 5')), lines.join('\n'));
     assert.deepEqual(e.states.map((s) => s.state), ['FINISHED', 'FINISHED']);
   });
 

@@ -3,6 +3,7 @@
  * Everything that can block (disk now; network, encoding later) happens here, never on the
  * user's thread.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { workerData } from 'node:worker_threads';
 import { RunState } from '../format/index.js';
 import { ErrorCode, serializeError } from '../shared/errors.js';
@@ -37,6 +38,9 @@ const STATE_OF: Record<FinishState, RunState> = {
 
 // "Atomics.waitAsync promises don't prevent worker exit" (thread-stream/lib/worker.js).
 const keepAlive = setInterval(() => {}, 1 << 30);
+
+/** How long a run that may resume waits for the server's step counts before it assigns steps. */
+const RESUME_WAIT_MS = 5_000;
 
 /** Bytes drained between yields to the event loop. */
 const DRAIN_SLICE = 4 << 20;
@@ -126,6 +130,12 @@ async function main(): Promise<void> {
   const dispatcher = new FrameDispatcher(reader, metrics, onMessage, consoleLog, media);
 
   Atomics.store(ctrl, STATE_SLOT, WorkerState.RUNNING);
+  if (upload && init.upload!.resume !== 'never') {
+    // Steps are assigned only once the server said where a resumed run's keys stand; the
+    // ring holds what is logged meanwhile (bounded well below ringFullTimeoutMs).
+    const summary = await Promise.race([upload.resumeSummary, sleep(RESUME_WAIT_MS, undefined, { ref: false })]);
+    if (summary) metrics.continueFrom(summary.lastStep);
+  }
   while (!finished) {
     reader.setClock(Date.now());
     const wake = Atomics.load(ctrl, WAKE_SLOT);

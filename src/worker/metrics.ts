@@ -34,6 +34,7 @@ export class Metrics {
   readonly #warn: (message: string) => void;
   readonly #keys: KeyState[] = [];
   #call = 0;
+  #resumedSteps: ReadonlyMap<string, number> | undefined;
   /** Values dropped because their (key, step) already had one. */
   duplicates = 0;
 
@@ -45,7 +46,22 @@ export class Metrics {
   /** A KEY frame: the main thread interned `key` as `id`. */
   defineKey(id: number, key: string): void {
     const keyField = encodeKeyField(key);
-    this.#keys[id] = { key, keyField, steps: new StepSet(), columnWritten: false, duplicateWarned: false, lastCall: -1 };
+    const steps = new StepSet();
+    const last = this.#resumedSteps?.get(key);
+    if (last !== undefined) steps.seedThrough(last);
+    this.#keys[id] = { key, keyField, steps, columnWritten: false, duplicateWarned: false, lastCall: -1 };
+  }
+
+  /**
+   * A resumed run continues each key from the server's last step (spec 5.2 step 6): its
+   * implicit steps start above it, and an explicit step at or below it is a duplicate.
+   */
+  continueFrom(lastStep: ReadonlyMap<string, number>): void {
+    this.#resumedSteps = lastStep;
+    for (const k of this.#keys) {
+      const last = k === undefined ? undefined : lastStep.get(k.key);
+      if (last !== undefined) k!.steps.seedThrough(last);
+    }
   }
 
   /** Start of one log() call's values (a SCALARS frame). */

@@ -56,6 +56,13 @@ export class StepSet {
     }
   }
 
+  /** Hold every step from 0 to `last` (a resumed key's steps on the server). Only on an empty set. */
+  seedThrough(last: number): void {
+    if (this.#ends.length !== 0 || last < 0) return;
+    this.#starts.push(0);
+    this.#ends.push(last);
+  }
+
   /** Number of intervals held (memory use). */
   get intervals(): number {
     return this.#ends.length;

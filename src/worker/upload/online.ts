@@ -17,7 +17,7 @@ import type { StartInfo, WorkerToMainStatus } from '../../shared/messages.js';
 import type { UploadInit } from '../../shared/upload-messages.js';
 import { SwanLabApi } from './api.js';
 import { ApiError } from './errors.js';
-import { startExperiment, type Experiment } from './experiment.js';
+import { startExperiment, type Experiment, type ServerSummary } from './experiment.js';
 import { syncCommand } from '../../cloud/hint.js';
 import { RecordUploader, type RunEnd } from './records.js';
 import { sleep } from './retry.js';
@@ -58,6 +58,15 @@ export class OnlineUpload {
   #chunk = 0;
   #chunkHandledAt = 0;
   #heartbeat: NodeJS.Timeout | undefined;
+  #resolveStart: (summary: ServerSummary | undefined) => void = () => {};
+  /**
+   * What the server already holds of a resumed experiment once the start is done; undefined
+   * for a new experiment or a start that failed. The worker continues each key's steps from
+   * it (spec 5.2 step 6).
+   */
+  readonly resumeSummary: Promise<ServerSummary | undefined> = new Promise((resolve) => {
+    this.#resolveStart = resolve;
+  });
 
   constructor(init: UploadInit, runDir: string, runFile: string, start: StartInfo, post: (s: WorkerToMainStatus) => void) {
     this.#init = init;
@@ -140,6 +149,7 @@ export class OnlineUpload {
         { signal },
       );
     } catch (err) {
+      this.#resolveStart(undefined);
       if (signal.aborted) return;
       this.#failed = true;
       this.#rejectReady(err, `the online run could not start: ${(err as Error).message}. It keeps logging to ${this.#runDir}; once that is fixed, upload it with: ${this.#hint()}`);
@@ -148,6 +158,7 @@ export class OnlineUpload {
       clearTimeout(unreachable);
     }
     this.#exp = exp;
+    this.#resolveStart(exp.resumed ? exp.summary : undefined);
     if (this.#readyRejected) this.#warn(`reached SwanLab after all: uploading to ${exp.url}`);
     this.#post({ t: 'online', url: exp.url, resumed: exp.resumed });
     this.#beat();
