@@ -4,23 +4,18 @@
  * online run and `swanlab-node sync`.
  */
 import { ErrorCode } from '../../shared/errors.js';
+import type { StartInfo } from '../../shared/messages.js';
 import type { ResumePolicy } from '../../shared/upload-messages.js';
 import type { CallOptions, SwanLabApi } from './api.js';
 import { ApiError } from './errors.js';
 import { isoFromMs } from './payloads.js';
 
-/** What the run is, as the StartRecord says (overridden by `sync` flags). */
-export interface ExperimentSpec {
-  project: string;
-  /** '' for the logged-in user's own workspace. */
-  workspace: string;
-  name: string;
-  description: string;
-  tags: string[];
-  /** `#RRGGBB`, or '' for the server's choice. */
-  color: string;
-  /** The experiment cuid to create or resume. */
-  id: string;
+/**
+ * What the run is, as the StartRecord says (overridden by `sync` flags): the StartInfo an
+ * online run starts from, with `workspace` '' for the logged-in user's own and `color` ''
+ * for the server's choice, and `id` the experiment cuid to create or resume.
+ */
+export interface ExperimentSpec extends Omit<StartInfo, 'startedAt'> {
   startedAtMs: number;
   resume: ResumePolicy;
   public?: boolean;
