@@ -145,10 +145,10 @@ async function main(): Promise<void> {
   const ring = ringOf(run);
   if (KIND !== 'new-key') swanlab.log(rec); // interns the keys: every timed call takes the known-keys path
 
-  // As a user writes it in an ES module: `import * as swanlab from 'swanlab-node'`.
-  function swanlabLog(n: number, x: number): void {
-    for (let i = 0; i < n; i++) swanlab.log(pick(i, x));
-  }
+  // As a user writes it in an ES module: `import * as swanlab from 'swanlab-node'` (a static
+  // import, in bench/lib/esm-log.mjs; it shares this process's module instance and run).
+  const { makeSwanlabLog } = await import('../lib/esm-log.mjs');
+  const swanlabLog = makeSwanlabLog(pick);
   function runLog(n: number, x: number): void {
     for (let i = 0; i < n; i++) run.log(pick(i, x));
   }
