@@ -6,10 +6,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
 import * as swanlab from 'swanlab-node';
-import { main as cli } from '../dist/cjs/cli/index.js';
+import { runCli } from './fake-swanlab/cli.js';
 import { SWANLAB_ROOT } from './fake-swanlab/env.js';
 import { startFakeSwanlab, type FakeSwanlab } from './fake-swanlab/server.js';
 import { tempDir } from './helpers.js';
@@ -22,16 +21,7 @@ after(() => fake.close());
 
 const NETRC = path.join(SWANLAB_ROOT, '.netrc');
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (c: Buffer) => (o += c));
-  err.on('data', (c: Buffer) => (e += c));
-  const code = await cli(args, out, err);
-  return { code, out: o, err: e };
-}
+const run = (...args: string[]) => runCli(args);
 
 test('login verifies the key, saves it 0600 in SwanLab\'s netrc form; online runs and sync use it; logout removes it', async () => {
   const bad = await run('login', '--api-key', 'not-a-key', '--host', fake.url);

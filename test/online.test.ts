@@ -5,10 +5,9 @@
 // finishTimeoutMs and prints the sync command; resume must/allow.
 import './fake-swanlab/env.js';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import * as swanlab from 'swanlab-node';
-import { main as cli } from '../dist/cjs/cli/index.js';
+import { runCli } from './fake-swanlab/cli.js';
 import { entries, filePoints, fileLogs, serverLogs, serverPoints } from './fake-swanlab/env.js';
 import { startFakeSwanlab, type FakeSwanlab } from './fake-swanlab/server.js';
 import { captureStderr, records, tempDir } from './helpers.js';
@@ -222,9 +221,8 @@ describe('online runs', () => {
     await new Promise((r) => setTimeout(r, 3500 - ms));
     process.env.SWANLAB_API_KEY = KEY;
     try {
-      const out = new PassThrough();
-      const code = await cli(command.split(' ').slice(1), out, out);
-      assert.equal(code, 0, String(out.read()));
+      const r = await runCli(command.split(' ').slice(1));
+      assert.equal(r.code, 0, r.out + r.err);
     } finally {
       delete process.env.SWANLAB_API_KEY;
     }

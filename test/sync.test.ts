@@ -7,10 +7,9 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import * as swanlab from 'swanlab-node';
-import { main as cli } from '../dist/cjs/cli/index.js';
+import { runCli, type CliResult } from './fake-swanlab/cli.js';
 import { ColumnType, RunState, SectionType, columnRecord, finishRecord, frameRecords, logRecord, mediaRecord, saveRecord, scalarRecord, startRecord, LogLevel, SaveType, RecordNum } from '../src/format/index.js';
 import { entries, fileLogs, filePoints, serverLogs, serverPoints } from './fake-swanlab/env.js';
 import { startFakeSwanlab, type FakeExperiment, type FakeSwanlab } from './fake-swanlab/server.js';
@@ -27,15 +26,8 @@ before(async () => {
 after(() => fake.close());
 
 /** Run the CLI in this process; returns the exit code and what it printed. */
-async function sync(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (c: Buffer) => (o += c));
-  err.on('data', (c: Buffer) => (e += c));
-  const code = await cli(['sync', '--api-key', KEY, '--host', fake.url, ...args], out, err);
-  return { code, out: o, err: e };
+function sync(...args: string[]): Promise<CliResult> {
+  return runCli(['sync', '--api-key', KEY, '--host', fake.url, ...args]);
 }
 
 /** The experiment a `synced … (id X…)` summary line names. */
@@ -182,9 +174,8 @@ describe('sync', () => {
       const run = swanlab.init({ mode: 'offline', logdir: tempDir(), project: 'old' });
       swanlab.log({ q: 1 });
       await swanlab.finish();
-      const out = new PassThrough();
-      const code = await cli(['sync', run.dir, '--api-key', KEY, '--host', legacy.url, '--id', run.id], out, out);
-      assert.equal(code, 0, String(out.read()));
+      const r = await runCli(['sync', run.dir, '--api-key', KEY, '--host', legacy.url, '--id', run.id]);
+      assert.equal(r.code, 0, r.out + r.err);
       const e = legacy.experiment(run.id);
       assert.deepEqual(e.columns.get('q'), { key: 'q', type: 'FLOAT' });
       assert.ok(legacy.requests.some((q) => q.method === 'POST' && q.path === '/api/project' && q.status === 201));
