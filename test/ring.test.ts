@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { FrameKind, blobFrameBytes } from '../src/shared/frames.js';
-import { createSharedRing } from '../src/shared/layout.js';
+import { WAKE_SLOT, createSharedRing } from '../src/shared/layout.js';
 import { RingReader, RingWriter } from '../src/shared/ring.js';
 
 /** Payload of frame `seq`: its length and bytes derived from seq, so any mix-up shows. */
@@ -84,6 +84,30 @@ test('the writer refuses a frame when the ring is full, and accepts it once the 
   assert.equal(n, 4096 / blobFrameBytes(500) | 0);
   r.drain(() => {}, 1);
   assert.ok(writeFrame(w, n, payloadFor(n, 500)));
+});
+
+test('the writer wakes the consumer once past half full, and again only after the consumer moved', () => {
+  const sab = createSharedRing(4096);
+  const w = new RingWriter(sab);
+  const r = new RingReader(sab);
+  const wakes = (): number => Atomics.load(w.ctrl, WAKE_SLOT);
+  // 8 frames of 256 bytes: the 9th crosses 2048 bytes in use (the default high-water mark).
+  const frame = blobFrameBytes(256 - 12);
+  assert.equal(frame, 256);
+  for (let i = 0; i < 8; i++) assert.ok(writeFrame(w, i, payloadFor(i, 244)));
+  assert.equal(wakes(), 0, 'no wake while the ring is at most half full');
+  assert.ok(writeFrame(w, 8, payloadFor(8, 244)));
+  assert.equal(wakes(), 1, 'one wake past the mark');
+  for (let i = 9; i < 16; i++) assert.ok(writeFrame(w, i, payloadFor(i, 244)));
+  assert.equal(wakes(), 1, 'no second wake while the consumer has not moved');
+  assert.equal(writeFrame(w, 16, payloadFor(16, 244)), false, 'the ring is full');
+  // The consumer frees 4 frames; the writer sees it when it next runs out of room.
+  r.drain(() => {}, 4 * 256);
+  for (let i = 16; i < 20; i++) assert.ok(writeFrame(w, i, payloadFor(i, 244)));
+  assert.equal(wakes(), 2, 'the first commit after the consumer moved wakes it again');
+  const seen: number[] = [];
+  r.drain((_o, _b, _k, aux) => seen.push(aux));
+  assert.deepEqual(seen, Array.from({ length: 16 }, (_, i) => i + 4));
 });
 
 test('a deliberately slow consumer on another thread receives every frame, in order, while the producer blocks', async () => {

@@ -100,9 +100,22 @@ test('keys: empty after stripping or with control characters is an error; longer
 test('log before init, and after finish, throws a clear error', async () => {
   assert.throws(() => swanlab.log({ a: 1 }), (e: Error & { code?: string }) => e.code === 'SWANLAB_NO_RUN' && /call swanlab\.init\(\) first/.test(e.message));
   const run = swanlab.init({ logdir: tempDir() });
-  await run.finish();
+  // The same record many times first: its compiled fast path must close with the run too.
+  for (let i = 0; i < 10; i++) run.log({ a: i });
+  const finishing = run.finish();
+  assert.throws(() => run.log({ a: 1 }), (e: Error & { code?: string }) => e.code === 'SWANLAB_NO_RUN' && /is finished/.test(e.message));
+  await finishing;
   assert.throws(() => run.log({ a: 1 }), (e: Error & { code?: string }) => e.code === 'SWANLAB_NO_RUN');
   assert.throws(() => swanlab.log({ a: 1 }), (e: Error & { code?: string }) => e.code === 'SWANLAB_NO_RUN');
+  assert.deepEqual(pointStrings(run.dir), Array.from({ length: 10 }, (_, i) => `a@${i}=${i}`));
+});
+
+test('an array is refused even after a record whose keys are array indices took the fast path', async () => {
+  const run = swanlab.init({ logdir: tempDir(), strict: true });
+  for (let i = 0; i < 3; i++) swanlab.log({ '0': i });
+  assert.throws(() => swanlab.log([7] as never), (e: Error & { code?: string }) => e.code === 'SWANLAB_INVALID_VALUE' && /must be an object/.test(e.message));
+  await swanlab.finish();
+  assert.deepEqual(pointStrings(run.dir), ['0@0=0', '0@1=1', '0@2=2']);
 });
 
 test('disabled mode validates and writes nothing', async () => {

@@ -1,14 +1,14 @@
 /**
  * The hot path: turn one log(data, step) call into a SCALARS frame in the ring.
  *
- * For a flat object whose keys were seen before and whose values are numbers, the call is
- * one for-in that compares the keys with the last call's, the compiled writer of that key
- * list (shape-writer.ts) putting `keyId, value` pairs straight into the shared memory, and
- * an Atomics.store: no allocation (bench "Heap allocated per call"; "log({loss, acc})"
- * against "floor"). Anything else (a new key, a nested object, a value to convert, media, an
- * error) leaves the fast path before committing and takes `#logSlow`, which allocates freely.
- * Media never reach the compiled writers: they return false on a non-number, and a key that
- * holds media is never compiled into one.
+ * For a flat object with the last call's keys, all numbers, the call is the compiled log() of
+ * that key list (shape-writer.ts): a for-in that compares the keys, `keyId, value` pairs
+ * written straight into the shared memory, and an Atomics.store; no allocation (bench "Heap
+ * allocated per call"; "log({loss, acc})" against "floor"). Anything else (another key list,
+ * a new key, a nested object, a value to convert, media, an error, a closed run) leaves the
+ * fast path before committing and takes `#logChecked`, then `#logSlow`, which allocates
+ * freely. Media never reach the compiled writers: they return false on a non-number, and a
+ * key that holds media is never compiled into one.
  */
 import { ErrorCode, SwanlabError } from '../shared/errors.js';
 import {
@@ -25,7 +25,7 @@ import type { RingWriter } from '../shared/ring.js';
 import { CLASS_NAMES } from './media/media.js';
 import { collectMedia, isMediaValue, kindProblem, type MediaValue } from './media/collect.js';
 import { MediaSender } from './media/sender.js';
-import { compileShape, hasShape, type Shape } from './shape-writer.js';
+import { compileShape, hasShape, type ReserveSlow, type Shape } from './shape-writer.js';
 import { checkStep, cleanKey, coerceValue, describeValue, isPlainObject, isProblem, type Problem } from './validate.js';
 
 /** Where the encoder reports what the user should hear about. */
@@ -36,8 +36,10 @@ export interface EncoderHost {
   problem(p: Problem, dropped: number): void;
   /** A one-off warning (a key was cut). */
   warn(message: string): void;
-  /** Called when the ring has no room: returns an offset, or throws. */
+  /** Called when the ring has no room: returns an offset, -1 when the call is dropped (reported), or throws. */
   reserveSlow(bytes: number): number;
+  /** A call after close(): throws, or reports once that the worker stopped. */
+  closed(): void;
   /** Post a media payload too large for the ring on the media port. */
   postBlob(blob: MediaBlob, transfer: ArrayBuffer[]): void;
 }
@@ -74,11 +76,14 @@ export class LogEncoder {
   /** Keys already warned about a list cut to 108 items. */
   readonly #cutWarned = new Set<number>();
   readonly #media: MediaSender | undefined;
+  readonly #reserveSlow: ReserveSlow;
+  #closed = false;
 
   /** @param ring undefined in `disabled` mode: calls are validated, nothing is written. */
   constructor(ring: RingWriter | undefined, host: EncoderHost) {
     this.#ring = ring;
     this.#host = host;
+    this.#reserveSlow = (bytes) => host.reserveSlow(bytes);
     this.#media = ring === undefined ? undefined : new MediaSender(ring, host);
   }
 
@@ -94,53 +99,46 @@ export class LogEncoder {
 
   /** Validate `data` and `step` and write them into the ring. */
   log(data: unknown, step: unknown): void {
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      this.#report(notAnObject(data), 0);
-      return;
+    let s = IMPLICIT_STEP;
+    if (step !== undefined) {
+      if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) return this.#logChecked(data, step);
+      s = step;
     }
+    // Fast path: the last call's key list, whose compiled log() checks the keys and values and
+    // writes the frame (shape-writer.ts). Nothing else: a closed run has no shapes.
+    const shape = this.#shape;
+    if (shape !== undefined && typeof data === 'object' && data !== null && shape.log(data, s)) return;
+    this.#logChecked(data, step);
+  }
+
+  /** The run is finished or its worker died: every later call reaches the host's `closed()`. */
+  close(): void {
+    this.#closed = true;
+    this.#shape = undefined;
+    this.#recentShapes.length = 0;
+  }
+
+  /** Everything but the last key list's fast path: checks, other key lists, the slow path. */
+  #logChecked(data: unknown, step: unknown): void {
+    if (this.#closed) return this.#host.closed();
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) return this.#report(notAnObject(data), 0);
     let stepValue = IMPLICIT_STEP;
     if (step !== undefined) {
       if (typeof step === 'number' && Number.isSafeInteger(step) && step >= 0) stepValue = step;
-      else {
-        this.#report(checkStep(step)!, countEntries(data));
-        return;
-      }
+      else return this.#report(checkStep(step)!, countEntries(data));
     }
     const obj = data as Record<string, unknown>;
-    // Fast path: the same keys as the last call (a for-in that only compares interned
-    // strings), then that key list's compiled writer. Locals, not fields, in the loop
-    // (pino/lib/tools.js habit).
-    let shape = this.#shape;
-    let n = 0;
+    const shape = this.#findShape(obj);
     if (shape !== undefined) {
-      const keys = shape.keys;
-      const len = keys.length;
-      for (const k in obj) {
-        if (n >= len || keys[n] !== k) {
-          shape = undefined;
-          break;
-        }
-        n++;
-      }
-      if (n !== len) shape = undefined;
-    }
-    if (shape === undefined) {
-      shape = this.#findShape(obj);
-      if (shape === undefined) return this.#logSlow(obj, stepValue);
       this.#shape = shape;
-      n = shape.keys.length;
+      // false: a value to convert or report; nothing was committed, the slow path redoes the call.
+      if (shape.log(obj, stepValue)) return;
     }
-    const ring = this.#ring!;
-    const bytes = scalarsFrameBytes(n);
-    let pos = ring.reserve(bytes);
-    if (pos < 0 && (pos = this.#host.reserveSlow(bytes)) < 0) return;
-    // false: a value to convert or report; nothing was committed, the slow path redoes the call.
-    if (!shape.write(obj, ring.u32, ring.f64, pos)) return this.#logSlow(obj, stepValue);
-    this.#commitScalars(pos, n, stepValue);
+    this.#logSlow(obj, stepValue);
   }
 
   /**
-   * A compiled writer for the keys of `obj`: a recent one, or a new one when every key is
+   * A compiled log() for the keys of `obj`: a recent one, or a new one when every key is
    * already interned and valid. Undefined sends the call down the slow path (which interns).
    */
   #findShape(obj: Record<string, unknown>): Shape | undefined {
@@ -162,7 +160,7 @@ export class LogEncoder {
       ids.push(id);
     }
     if (keys.length === 0 || keys.length > MAX_AUX || scalarsFrameBytes(keys.length) > ring.maxFrameBytes) return undefined;
-    const shape = compileShape(keys, ids);
+    const shape = compileShape(keys, ids, ring, this.#reserveSlow);
     this.#compiled++;
     recent.unshift(shape);
     if (recent.length > RECENT_SHAPES) recent.pop();

@@ -96,6 +96,7 @@ export class Run implements ExitTarget {
       warn: (m) => printWarning(m),
       died: (e) => {
         this.#dead = e;
+        this.#encoder.close();
         this.#environment?.detach();
         this.#upload.settle(new SwanlabError(ErrorCode.WORKER_DIED, `swanlab-node's worker thread stopped: ${e.message}`));
       },
@@ -111,7 +112,8 @@ export class Run implements ExitTarget {
    * with it, every key of the call gets that step.
    */
   log(data: LogData, step?: number): void {
-    if (!this.#open || this.#dead !== undefined) return this.#logClosed();
+    // No open/dead check here: a finished run or a dead worker closes the encoder, whose
+    // closed path calls #logClosed (one check less per call, bench "log({loss, acc})").
     this.#encoder.log(data, step);
   }
 
@@ -145,7 +147,7 @@ export class Run implements ExitTarget {
   /** @internal exit hook and reinit: finish now, blocking this thread until the worker confirms. */
   finishSync(state: FinishState, error: string): void {
     if (this.#closed) return;
-    this.#open = false;
+    this.#stopLogging();
     const link = this.#link;
     if (!link || this.#dead) return this.#close(undefined);
     try {
@@ -173,7 +175,7 @@ export class Run implements ExitTarget {
   }
 
   async #finishAsync(): Promise<void> {
-    this.#open = false;
+    this.#stopLogging();
     const link = this.#link;
     if (!link) return this.#close(undefined);
     try {
@@ -200,7 +202,7 @@ export class Run implements ExitTarget {
   #close(duplicates: number | undefined, failure?: Error): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#open = false;
+    this.#stopLogging();
     unwatchExit();
     this.#environment?.detach();
     this.#upload.settle(new SwanlabError(ErrorCode.NETWORK, `run ${this.id} ended before it reached SwanLab`));
@@ -218,6 +220,11 @@ export class Run implements ExitTarget {
     if (!this.#open) throw new SwanlabError(ErrorCode.NO_RUN, 'config: the run is finished; call init() to start a new one');
     if (!this.#link || this.#dead) return;
     this.#link.send({ t: 'config', config: snapshot }, this.#options.ringFullTimeoutMs);
+  }
+
+  #stopLogging(): void {
+    this.#open = false;
+    this.#encoder.close();
   }
 
   #logClosed(): void {
@@ -254,6 +261,7 @@ export class Run implements ExitTarget {
         if (pos >= 0) return pos;
         if (link.deadReason) {
           this.#dead = link.deadReason;
+          this.#encoder.close();
           this.#logClosed();
           return -1;
         }
@@ -263,6 +271,7 @@ export class Run implements ExitTarget {
         );
       },
       postBlob: (blob, transfer) => this.#link!.postBlob(blob, transfer),
+      closed: () => this.#logClosed(),
     };
   }
 }

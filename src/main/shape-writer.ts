@@ -1,29 +1,46 @@
 /**
- * Compiled writers for the key lists log() sees again and again. `for (const k in o) o[k]`
- * boxes every float field it loads (a fresh 16-byte HeapNumber per value: 32 B and a
- * scavenge every ~130 000 two-metric calls, bench "Heap allocated per call"); named loads
- * `o["loss"]` in a function made once per key list read the raw float64 instead
- * (bench/micro/forin-double-boxing.ts: 25.6 ns and 32 B → 9.5 ns and 0 B per call), the way
+ * Compiled log() for the key lists a program logs again and again: one function per key list
+ * that checks the record has exactly those keys, reserves the frame, writes each value by a
+ * named load and commits. Named loads `o["loss"]` read the raw float64, where
+ * `for (const k in o) o[k]` boxes every float field it loads (a fresh 16-byte HeapNumber per
+ * value: bench/micro/forin-double-boxing.ts, 25.6 ns and 32 B → 9.5 ns and 0 B per call);
+ * one function for the whole call, with the frame size and key ids as constants, saves the
+ * calls and loads a shared writer pays (bench/micro/log-breakdown.ts). The way
  * fast-json-stringify compiles a serializer per schema.
  */
-import { SCALARS_ENTRIES_OFFSET, SCALARS_ENTRY_BYTES } from '../shared/frames.js';
+import { FrameKind, SCALARS_ENTRIES_OFFSET, SCALARS_ENTRY_BYTES, scalarsFrameBytes } from '../shared/frames.js';
+import type { RingWriter } from '../shared/ring.js';
 
 /**
- * Writes the SCALARS entries of one key list at byte offset `pos` (the frame start) and
- * returns true, or returns false, having written nothing that is published, when a value is
- * not a plain number (the caller then takes the slow path, which converts or reports it).
+ * Logs `o` at `step` (a checked step, or IMPLICIT_STEP) and returns true, or returns false,
+ * having published nothing, when `o` does not have exactly this key list or holds a value that
+ * is not a plain number (the caller then takes the slow path, which converts or reports it).
  */
-export type ShapeWrite = (o: Record<string, unknown>, u32: Uint32Array, f64: Float64Array, pos: number) => boolean;
+export type ShapeLog = (o: object, step: number) => boolean;
 
-/** One key list, in for-in order, with its writer. */
+/** One key list, in for-in order, with its compiled log(). */
 export interface Shape {
   readonly keys: readonly string[];
-  readonly write: ShapeWrite;
+  readonly log: ShapeLog;
 }
 
-/** Compile the writer for `keys`, whose interned ids are `ids`. */
-export function compileShape(keys: readonly string[], ids: readonly number[]): Shape {
-  const lines: string[] = ['const w = pos >> 2, d = pos >> 3;', 'let v;'];
+/**
+ * When the ring has no room: blocks, then returns an offset, or -1 when the call is dropped
+ * (already reported), or throws.
+ */
+export type ReserveSlow = (bytes: number) => number;
+
+/** Compile log() for `keys`, whose interned ids are `ids`, writing into `ring`. */
+export function compileShape(keys: readonly string[], ids: readonly number[], ring: RingWriter, reserveSlow: ReserveSlow): Shape {
+  const bytes = scalarsFrameBytes(keys.length);
+  const lines: string[] = [
+    'let n = 0;',
+    `for (const k in o) { if (n >= ${keys.length} || keys[n] !== k) return false; n++; }`,
+    `if (n !== ${keys.length}) return false;`,
+  ];
+  // An array's for-in keys are "0", "1", …: only a key list of such names could match one.
+  if (keys.some((k) => /^(0|[1-9]\d*)$/.test(k))) lines.push('if (Array.isArray(o)) return false;');
+  lines.push(`let pos = ring.reserve(${bytes});`, `if (pos < 0 && (pos = reserveSlow(${bytes})) < 0) return true;`, 'const w = pos >> 2, d = pos >> 3;', 'let v;');
   for (let i = 0; i < keys.length; i++) {
     const word = SCALARS_ENTRIES_OFFSET / 4 + (i * SCALARS_ENTRY_BYTES) / 4;
     const double = SCALARS_ENTRIES_OFFSET / 8 + (i * SCALARS_ENTRY_BYTES) / 8 + 1;
@@ -34,14 +51,24 @@ export function compileShape(keys: readonly string[], ids: readonly number[]): S
       `u32[w + ${word}] = ${ids[i]! >>> 0}; u32[w + ${word + 1}] = 0; f64[d + ${double}] = v;`,
     );
   }
-  lines.push('return true;');
+  lines.push(
+    `u32[w] = ${bytes}; u32[w + 1] = ${(FrameKind.SCALARS | (keys.length << 8)) >>> 0};`,
+    'f64[d + 1] = ring.clock(); f64[d + 2] = step;',
+    `ring.commit(${bytes});`,
+    'return true;',
+  );
+  // A private copy, not frozen: a frozen array's loads cost ~7 ns more in the for-in above
+  // (node 20, bench/micro/log-breakdown.ts).
+  const copy = [...keys];
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const write = new Function('o', 'u32', 'f64', 'pos', lines.join('\n')) as ShapeWrite;
-  return { keys: [...keys], write };
+  const make = new Function('keys', 'ring', 'reserveSlow', 'u32', 'f64', `return function logShape(o, step) {\n${lines.join('\n')}\n};`) as (
+    ...args: unknown[]
+  ) => ShapeLog;
+  return { keys: copy, log: make(copy, ring, reserveSlow, ring.u32, ring.f64) };
 }
 
 /** True when the for-in keys of `o` are exactly `keys`, in order. */
-export function hasShape(o: Record<string, unknown>, keys: readonly string[]): boolean {
+export function hasShape(o: object, keys: readonly string[]): boolean {
   const len = keys.length;
   let n = 0;
   for (const k in o) {
