@@ -36,7 +36,7 @@ export function floorRing(ringBytes: number): FloorRing {
  * The floor for a record of `keys` (known keys): a writer made once per key list, as
  * swanlab-node compiles one (src/main/shape-writer.ts), that reads each value by name and
  * writes the very frame swanlab-node writes (u32 length, u32 kind|count, f64 time copied from
- * a shared slot, f64 step, then per metric u32 key id, u32 0, f64 value), then publishes it
+ * a shared slot, f64 step, then per metric u32 key id, an unused u32, f64 value), then publishes it
  * with one Atomics.store. No validation, no key matching, no check for room (nobody
  * consumes it; it wraps to 0 at the end). For {loss, acc} the generated code is the dozen
  * lines of `floorWrite` in bench/scenarios/per-call.ts.
@@ -45,7 +45,7 @@ export function compileFloor(keys: readonly string[], ring: FloorRing): (r: Reco
   const bytes = floorFrameBytes(keys.length);
   const body = [`const pos = s.head + ${bytes} > s.ringBytes ? 0 : s.head;`, 'const w = pos >> 2, d = pos >> 3;'];
   body.push(`u32[w] = ${bytes}; u32[w + 1] = ${2 | (keys.length << 8)};`, 'f64[d + 1] = clock[16]; f64[d + 2] = -1;');
-  keys.forEach((k, i) => body.push(`u32[w + ${6 + 4 * i}] = ${i}; u32[w + ${7 + 4 * i}] = 0; f64[d + ${4 + 2 * i}] = r[${JSON.stringify(k)}];`));
+  keys.forEach((k, i) => body.push(`u32[w + ${6 + 4 * i}] = ${i}; f64[d + ${4 + 2 * i}] = r[${JSON.stringify(k)}];`));
   body.push(`s.head = pos + ${bytes};`, 'Atomics.store(ctrl, 0, s.head);');
   const make = new Function('u32', 'f64', 'clock', 'ctrl', 's', `return function floorWrite(r) {\n${body.join('\n')}\n};`) as (
     ...a: unknown[]
@@ -87,7 +87,6 @@ export function internFloor(ring: FloorRing): (r: Record<string, number>) => voi
       f64[d + 1] = clock[16]!;
       f64[d + 2] = -1;
       u32[w + 6] = id;
-      u32[w + 7] = 0;
       f64[d + 4] = r[k]!;
       head += 40;
     }

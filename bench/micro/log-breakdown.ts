@@ -43,8 +43,8 @@ function makeRow(row: Row): (r: Rec) => void {
     if (pos < 0) pos = reserveSlow(56);
     const w = pos >> 2, d = pos >> 3;
     u32[w] = 56; u32[w + 1] = 2 | (2 << 8); f64[d + 1] = ring.clock(); f64[d + 2] = -1;
-    u32[w + 6] = 0; u32[w + 7] = 0; f64[d + 4] = r.loss;
-    u32[w + 10] = 1; u32[w + 11] = 0; f64[d + 6] = r.acc;
+    u32[w + 6] = 0; f64[d + 4] = r.loss;
+    u32[w + 10] = 1; f64[d + 6] = r.acc;
     ring.commit(56);
   };
   const forIn = (keys: readonly string[]) => (r: Rec): void => {

@@ -249,7 +249,6 @@ export class LogEncoder {
     let w = pos + SCALARS_ENTRIES_OFFSET;
     for (let i = 0; i < ids.length; i++) {
       ring.u32[w >> 2] = ids[i]!;
-      ring.u32[(w >> 2) + 1] = 0;
       ring.f64[(w >> 3) + 1] = nums[i]!;
       w += SCALARS_ENTRY_BYTES;
     }

@@ -48,7 +48,7 @@ export function compileShape(keys: readonly string[], ids: readonly number[], ri
     lines.push(
       `v = o[${JSON.stringify(keys[i])}];`,
       `if (typeof v !== 'number') return false;`,
-      `u32[w + ${word}] = ${ids[i]! >>> 0}; u32[w + ${word + 1}] = 0; f64[d + ${double}] = v;`,
+      `u32[w + ${word}] = ${ids[i]! >>> 0}; f64[d + ${double}] = v;`,
     );
   }
   lines.push(

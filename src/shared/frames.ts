@@ -13,7 +13,10 @@
  * ```
  *  +8  time  f64   ms since epoch, copied from the worker's clock slot
  *  +16 step  f64   explicit step, or IMPLICIT_STEP
- *  +24 entries: count × { keyId u32, 0 u32, value f64 }      (aux = count)
+ *  +24 entries: count × { keyId u32, unused u32, value f64 }   (aux = count)
+ *
+ * The unused word keeps values 8-byte aligned; nobody writes or reads it (one store less per
+ * metric on the hot path).
  * ```
  *
  * KEY body: `u32 utf8Length` then the UTF-8 bytes of the cleaned key (aux = key id).
