@@ -19,7 +19,7 @@ import { systemSamplers } from './monitor/samplers.js';
 import { runFileSink } from './monitor/system-records.js';
 import { EnvironmentProbe } from './probe/environment.js';
 import { RunFile } from './run-file.js';
-import { startUpload, type OnlineUpload } from './upload/online.js';
+import type { OnlineUpload } from './upload/online.js';
 
 const init = workerData as WorkerInit;
 const port = init.statusPort;
@@ -72,7 +72,11 @@ async function main(): Promise<void> {
   let finishing: FinishMessage | undefined;
   let readyToFinish = false;
   // Online runs: the uploader follows the run file from here on (src/worker/upload).
-  const upload: OnlineUpload | undefined = init.upload ? startUpload(init.upload, init.runDir, init.start, post) : undefined;
+  // Loaded only here: undici and the uploader take ~55 ms to load, which an offline run's
+  // worker would otherwise spend before its first drain (the window a kill -9 loses).
+  const upload: OnlineUpload | undefined = init.upload
+    ? (require('./upload/online.js') as typeof import('./upload/online.js')).startUpload(init.upload, init.runDir, init.start, post)
+    : undefined;
   let uploaded: Promise<void> | undefined;
 
   const onMessage = (m: MainToWorkerMessage): void => {
