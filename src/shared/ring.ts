@@ -56,11 +56,13 @@ export class RingWriter extends RingViews {
   // so the producer does not touch the consumer's cache line on every call (design.md).
   #tail = 0;
   /**
-   * Contiguous bytes free at the head as far as the cached tail tells (up to the ring's end):
-   * reserve() is one comparison until it runs out (bench "log({loss, acc})").
+   * Head position up to which reserve() hands out space without looking further: the end of
+   * the contiguous room the cached tail leaves, or the high-water mark if that comes first.
+   * reserve() is one comparison and commit() one store and one Atomics.store; everything else
+   * happens when the limit is reached (bench "log({loss, acc})").
    */
-  #room = 0;
-  /** Head position past which commit() wakes the consumer early; pushed out of reach once it did. */
+  #limit = 0;
+  /** Head position past which the consumer is woken early; pushed out of reach once it was. */
   #wakeAt = 0;
   readonly #wakeThreshold: number;
 
@@ -74,7 +76,7 @@ export class RingWriter extends RingViews {
     this.#tail = Atomics.load(this.ctrl, TAIL_SLOT) >>> 0;
     this.#wakeThreshold = Math.floor(this.capacity * wakeFraction);
     this.#wakeAt = (this.#tail + this.#wakeThreshold) >>> 0;
-    this.#refreshTail();
+    this.#limit = this.#head;
     if (!primed) primeWriterPaths();
   }
 
@@ -96,52 +98,50 @@ export class RingWriter extends RingViews {
    * The frame is published by commit(n) with n <= bytes.
    */
   reserve(bytes: number): number {
-    if (bytes <= this.#room) return this.#head & this.mask;
-    return this.#reserveAfterRefresh(bytes);
+    const head = this.#head;
+    // Positions wrap at 2^32 and stay within a ring's length of each other: int32 distances.
+    if (((this.#limit - head) | 0) >= bytes) return head & this.mask;
+    return this.#reserveAtLimit(bytes);
   }
 
-  #reserveAfterRefresh(bytes: number): number {
-    this.#refreshTail();
-    if (bytes <= this.#room) return this.#head & this.mask;
+  #reserveAtLimit(bytes: number): number {
+    const tail = Atomics.load(this.ctrl, TAIL_SLOT) >>> 0;
+    if (tail !== this.#tail) {
+      this.#tail = tail;
+      this.#wakeAt = (tail + this.#wakeThreshold) >>> 0;
+    }
     const cap = this.capacity;
-    const pos = this.#head & this.mask;
+    let head = this.#head;
+    let pos = head & this.mask;
     const toEnd = cap - pos;
-    // Not enough room before the end: a WRAP frame fills it, published with the next commit.
-    if (bytes > toEnd && cap - ((this.#head - this.#tail) >>> 0) >= toEnd + bytes) {
+    const free = cap - ((head - tail) >>> 0);
+    if (bytes > toEnd) {
+      // Not enough room before the end: a WRAP frame fills it, published with the next commit.
+      if (free < toEnd + bytes) return -1;
       this.u32[pos >> 2] = toEnd;
       this.u32[(pos >> 2) + 1] = FrameKind.WRAP;
-      this.#head = (this.#head + toEnd) >>> 0;
-      this.#room = cap - ((this.#head - this.#tail) >>> 0);
-      return 0;
+      head = (head + toEnd) >>> 0;
+      this.#head = head;
+      pos = 0;
+    } else if (free < bytes) {
+      return -1;
     }
-    return -1;
-  }
-
-  #refreshTail(): void {
-    const tail = Atomics.load(this.ctrl, TAIL_SLOT) >>> 0;
-    if (tail !== this.#tail) this.#wakeAt = (tail + this.#wakeThreshold) >>> 0;
-    this.#tail = tail;
-    const cap = this.capacity;
-    const free = cap - ((this.#head - tail) >>> 0);
-    const toEnd = cap - (this.#head & this.mask);
-    this.#room = free < toEnd ? free : toEnd;
+    // Wake the worker early only past the high-water mark, and once per consumer advance:
+    // Atomics.notify costs 42-166 ns (design.md), more than the whole log() budget.
+    if (((head + bytes - this.#wakeAt) | 0) > 0) {
+      this.#wakeAt = (head + 0x40000000) >>> 0;
+      this.wake();
+    }
+    const room = Math.min(cap - ((head - tail) >>> 0), cap - pos, (this.#wakeAt - head) | 0);
+    this.#limit = (head + room) >>> 0;
+    return pos;
   }
 
   /** Publish the frame written at the last reserve() (and any WRAP before it): `bytes` of it. */
   commit(bytes: number): void {
     const head = (this.#head + bytes) >>> 0;
     this.#head = head;
-    this.#room -= bytes;
     Atomics.store(this.ctrl, HEAD_SLOT, head | 0);
-    // Wake the worker early only past the high-water mark, and once per consumer advance:
-    // Atomics.notify costs 42-166 ns (design.md), more than the whole log() budget.
-    if (((head - this.#wakeAt) | 0) > 0) this.#wakeEarly();
-  }
-
-  #wakeEarly(): void {
-    // Out of reach until the tail is re-read (positions compare as int32 distances).
-    this.#wakeAt = (this.#head + 0x40000000) >>> 0;
-    this.wake();
   }
 
   /** Wake the consumer now (flush, finish, control messages). */
