@@ -26,7 +26,7 @@ import { CLASS_NAMES } from './media/media.js';
 import { collectMedia, isMediaValue, kindProblem, type MediaValue } from './media/collect.js';
 import { MediaSender } from './media/sender.js';
 import { compileShape, hasShape, type ReserveSlow, type Shape } from './shape-writer.js';
-import { checkStep, cleanKey, coerceValue, describeValue, isPlainObject, isProblem, type Problem } from './validate.js';
+import { checkStep, cleanKey, coerceValue, describeValue, isPlainObject, isProblem, isStepValue, type Problem } from './validate.js';
 
 /** Where the encoder reports what the user should hear about. */
 export interface EncoderHost {
@@ -101,7 +101,7 @@ export class LogEncoder {
   log(data: unknown, step: unknown): void {
     let s = IMPLICIT_STEP;
     if (step !== undefined) {
-      if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) return this.#logChecked(data, step);
+      if (!isStepValue(step)) return this.#logChecked(data, step);
       s = step;
     }
     // Fast path: the last call's key list, whose compiled log() checks the keys and values and
@@ -124,8 +124,8 @@ export class LogEncoder {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) return this.#report(notAnObject(data), 0);
     let stepValue = IMPLICIT_STEP;
     if (step !== undefined) {
-      if (typeof step === 'number' && Number.isSafeInteger(step) && step >= 0) stepValue = step;
-      else return this.#report(checkStep(step)!, countEntries(data));
+      if (!isStepValue(step)) return this.#report(checkStep(step)!, countEntries(data));
+      stepValue = step;
     }
     const obj = data as Record<string, unknown>;
     const shape = this.#findShape(obj);

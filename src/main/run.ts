@@ -95,8 +95,7 @@ export class Run implements ExitTarget {
     this.#link = new WorkerLink(ring, sab, setup.dir, setup.start, this.config.toJSON(), environmentInit(o), {
       warn: (m) => printWarning(m),
       died: (e) => {
-        this.#dead = e;
-        this.#encoder.close();
+        this.#markDead(e);
         this.#environment?.detach();
         this.#upload.settle(new SwanlabError(ErrorCode.WORKER_DIED, `swanlab-node's worker thread stopped: ${e.message}`));
       },
@@ -222,6 +221,12 @@ export class Run implements ExitTarget {
     this.#link.send({ t: 'config', config: snapshot }, this.#options.ringFullTimeoutMs);
   }
 
+  /** The worker is gone: log() stops writing and reports it (#logClosed). */
+  #markDead(reason: SerializedError): void {
+    this.#dead = reason;
+    this.#encoder.close();
+  }
+
   #stopLogging(): void {
     this.#open = false;
     this.#encoder.close();
@@ -260,8 +265,7 @@ export class Run implements ExitTarget {
         const pos = ring.reserveBlocking(bytes, this.#options.ringFullTimeoutMs, () => link.deadReason === undefined);
         if (pos >= 0) return pos;
         if (link.deadReason) {
-          this.#dead = link.deadReason;
-          this.#encoder.close();
+          this.#markDead(link.deadReason);
           this.#logClosed();
           return -1;
         }

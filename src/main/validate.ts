@@ -127,16 +127,18 @@ export function parseFloatStrict(text: string): number | undefined {
   return undefined;
 }
 
+/** True for a step log() accepts as given: a non-negative safe integer. */
+export function isStepValue(step: unknown): step is number {
+  return typeof step === 'number' && Number.isSafeInteger(step) && step >= 0;
+}
+
 /** Check a log() step: a non-negative safe integer or undefined. */
 export function checkStep(step: unknown): Problem | undefined {
-  if (step === undefined) return undefined;
+  if (step === undefined || isStepValue(step)) return undefined;
   if (typeof step !== 'number') {
     return stepProblem(step, 'type', 'must be a number (a non-negative safe integer) or omitted', TypeError);
   }
-  if (!Number.isSafeInteger(step) || step < 0) {
-    return stepProblem(step, 'range', 'must be a non-negative safe integer (0 … 2^53-1)', RangeError);
-  }
-  return undefined;
+  return stepProblem(step, 'range', 'must be a non-negative safe integer (0 … 2^53-1)', RangeError);
 }
 
 function stepProblem(step: unknown, rule: string, what: string, Kind: typeof TypeError | typeof RangeError): Problem {

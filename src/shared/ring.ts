@@ -54,7 +54,8 @@ export class RingWriter extends RingViews {
   #head = 0;
   // Cached copy of the consumer's tail: re-read only when the cached free space runs out,
   // so the producer does not touch the consumer's cache line on every call (design.md).
-  #tail = 0;
+  // -1 until the first reserve() reads it (no real position is negative).
+  #tail = -1;
   /**
    * Head position up to which reserve() hands out space without looking further: the end of
    * the contiguous room the cached tail leaves, or the high-water mark if that comes first.
@@ -73,9 +74,7 @@ export class RingWriter extends RingViews {
   constructor(sab: SharedArrayBuffer, wakeFraction = 0.5) {
     super(sab);
     this.#head = Atomics.load(this.ctrl, HEAD_SLOT) >>> 0;
-    this.#tail = Atomics.load(this.ctrl, TAIL_SLOT) >>> 0;
     this.#wakeThreshold = Math.floor(this.capacity * wakeFraction);
-    this.#wakeAt = (this.#tail + this.#wakeThreshold) >>> 0;
     this.#limit = this.#head;
     if (!primed) primeWriterPaths();
   }
