@@ -125,6 +125,13 @@ export function tempDir(prefix: string): { dir: string; remove: () => void } {
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** MiB of the run file in `runDir` (the one `*.swanlab` file there); throws if there is none. */
+export function runFileMiB(runDir: string): number {
+  const name = fs.readdirSync(runDir).find((f) => f.endsWith('.swanlab'));
+  if (name === undefined) throw new Error(`bench: no run file in ${runDir}`);
+  return fs.statSync(path.join(runDir, name)).size / 2 ** 20;
+}
+
 /** Resolve after the event loop has had a turn (lets workers' messages and timers run). */
 export function tick(ms = 0): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -10,11 +10,10 @@
  * With at most VERIFY_MAX_POINTS points it also reads the run file back and counts the
  * scalar records, so a smoke run proves every point arrived.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import * as swanlab from 'swanlab-node';
 import { STATE_SLOT, WorkerState } from '../../src/shared/layout.js';
-import { QUICK, report, ringOf, tempDir, tick, type Rec } from '../lib/common.js';
+import { QUICK, report, ringOf, runFileMiB, tempDir, tick, type Rec } from '../lib/common.js';
 
 const CALLS = Number(process.argv[2] ?? (QUICK ? 50_000 : 5_000_000));
 const VERIFY_MAX_POINTS = 200_000;
@@ -72,9 +71,7 @@ async function main(): Promise<void> {
   const rssEnd = rss();
   if (rssEnd > rssPeak) rssPeak = rssEnd;
 
-  const runFile = fs.readdirSync(run.dir).find((f) => f.endsWith('.swanlab'));
-  if (runFile === undefined) throw new Error(`bench: no run file in ${run.dir}`);
-  const runFileBytes = fs.statSync(path.join(run.dir, runFile)).size;
+  const runFileSize = runFileMiB(run.dir);
   let verifiedPoints = -1;
   if (CALLS * 2 <= VERIFY_MAX_POINTS) {
     verifiedPoints = 0;
@@ -97,7 +94,7 @@ async function main(): Promise<void> {
     rssPeakMiB: rssPeak / MiB,
     rssEndMiB: rssEnd / MiB,
     rssGrowthMiB: (rssPeak - rssStart) / MiB,
-    runFileMiB: runFileBytes / MiB,
+    runFileMiB: runFileSize,
     verifiedPoints,
   };
   report(result);

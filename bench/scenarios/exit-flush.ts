@@ -15,7 +15,7 @@ import path from 'node:path';
 import * as swanlab from 'swanlab-node';
 import { STATE_SLOT, WorkerState } from '../../src/shared/layout.js';
 import { RunState } from '../../src/format/index.js';
-import { QUICK, RESULT_MARKER, TSX_LOADER, report, ringOf, tempDir, tick } from '../lib/common.js';
+import { QUICK, RESULT_MARKER, TSX_LOADER, report, ringOf, runFileMiB, tempDir, tick } from '../lib/common.js';
 
 const FRAME_BYTES = 56; // a two-metric SCALARS frame
 
@@ -94,7 +94,6 @@ async function parent(targetPoints: number): Promise<void> {
 
   const runDir = fs.readdirSync(logdir).find((n) => n.startsWith('run-'));
   if (runDir === undefined) throw new Error(`bench: no run folder in ${logdir}`);
-  const runFile = fs.readdirSync(path.join(logdir, runDir)).find((f) => f.endsWith('.swanlab'))!;
   let verifiedPoints = 0;
   let finishState = 'none';
   for (const r of swanlab.readRun(path.join(logdir, runDir))) {
@@ -102,7 +101,7 @@ async function parent(targetPoints: number): Promise<void> {
     if (r.recordType.case === 'scalar' && (r.recordType.value.key === 'loss' || r.recordType.value.key === 'acc')) verifiedPoints++;
     else if (r.recordType.case === 'finish') finishState = RunState[r.recordType.value.state] ?? String(r.recordType.value.state);
   }
-  const runFileMiB = fs.statSync(path.join(logdir, runDir, runFile)).size / 2 ** 20;
+  const runFileSize = runFileMiB(path.join(logdir, runDir));
   tmp.remove();
   const result: ExitFlushResult = {
     targetPoints,
@@ -112,7 +111,7 @@ async function parent(targetPoints: number): Promise<void> {
     exitFlushMs: c.exitFlushMs,
     verifiedPoints,
     finishState,
-    runFileMiB,
+    runFileMiB: runFileSize,
   };
   report(result);
 }

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as swanlab from 'swanlab-node';
 import { STATE_SLOT, WorkerState } from '../../src/shared/layout.js';
-import { QUICK, report, ringOf, sleepSync, tempDir, tick } from '../lib/common.js';
+import { QUICK, report, ringOf, runFileMiB, sleepSync, tempDir, tick } from '../lib/common.js';
 
 const CHECKPOINTS = (process.argv[2] ?? (QUICK ? '20000,200000,400000' : '1000000,10000000,100000000')).split(',').map(Number);
 const MiB = 2 ** 20;
@@ -122,15 +122,14 @@ async function main(): Promise<void> {
     const t1 = process.hrtime.bigint();
     await swanlab.finish();
     const finishSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
-    const runFile = fs.readdirSync(run.dir).find((f) => f.endsWith('.swanlab'));
-    const runFileMiB = runFile === undefined ? 0 : fs.statSync(path.join(run.dir, runFile)).size / MiB;
+    const runFileSize = runFileMiB(run.dir);
     const result: MemoryResult = {
       rssBeforeInitMiB: rssBeforeInit / MiB,
       rssStartMiB: start.rss / MiB,
       heapUsedStartMiB: start.heapUsed / MiB,
       checkpoints,
       finishSeconds,
-      runFileMiB,
+      runFileMiB: runFileSize,
     };
     report(result);
   } finally {

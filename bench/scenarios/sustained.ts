@@ -14,19 +14,17 @@
  *
  *   node --import tsx bench/scenarios/sustained.ts [seconds] [calls per second]
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { PerformanceObserver, constants as perf, performance } from 'node:perf_hooks';
 import * as swanlab from 'swanlab-node';
 import { STATE_SLOT, WorkerState } from '../../src/shared/layout.js';
-import { QUICK, report, ringOf, tempDir, tick } from '../lib/common.js';
+import { QUICK, report, ringOf, runFileMiB, tempDir, tick } from '../lib/common.js';
 
 const SECONDS = Number(process.argv[2] ?? (QUICK ? 1 : 30));
 const RATE = Number(process.argv[3] ?? (QUICK ? 200_000 : 1_000_000));
 const WARMUP_SECONDS = QUICK ? 0.2 : 2;
 const CALLS_PER_SLOT = Math.round(RATE / 1000);
 const CONTROL_EVERY = 10;
-const MiB = 2 ** 20;
 
 /** Latency distribution of single calls, ns (1-ns bins up to 100 µs, exact values beyond). */
 export interface LatencyStats {
@@ -253,8 +251,7 @@ async function main(): Promise<void> {
     const t1 = process.hrtime.bigint();
     await swanlab.finish();
     const finishSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
-    const runFile = fs.readdirSync(run.dir).find((f) => f.endsWith('.swanlab'));
-    const runFileMiB = runFile === undefined ? 0 : fs.statSync(path.join(run.dir, runFile)).size / MiB;
+    const runFileSize = runFileMiB(run.dir);
 
     const result: SustainedResult = {
       seconds,
@@ -275,7 +272,7 @@ async function main(): Promise<void> {
       gcMaxPauseMs: pauses.reduce((m, g) => Math.max(m, g.end - g.start), 0) / 1e6,
       gcTotalPauseMs: pauses.reduce((sum, g) => sum + (g.end - g.start), 0) / 1e6,
       finishSeconds,
-      runFileMiB,
+      runFileMiB: runFileSize,
     };
     report(result);
   } finally {
