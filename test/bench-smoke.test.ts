@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import type { BenchReport } from '../bench/index.js';
+import type { TrainingResult as TrainingRow } from '../bench/scenarios/training.js';
 
 const root = path.resolve(__dirname, '..');
 const tsxLoader = pathToFileURL(require.resolve('tsx', { paths: [root] })).href;
@@ -147,7 +148,11 @@ test('BENCH_QUICK=1 bench runs every scenario and writes a complete result file'
       }
       assert.ok(t.overheadPctLo <= t.overheadPct && t.overheadPct <= t.overheadPctHi, `training ${t.loop}: the CI holds the median`);
     }
-    const tfjs = report.training.rows[1]!;
+    const [tight, tfjs] = report.training.rows as [TrainingRow, TrainingRow];
+    // The floor ran in the same place: a third arm of the tight loop, timed in place in tfjs.
+    assert.ok('pct' in tight.floor && tight.floor.pct.lo <= tight.floor.pct.median && tight.floor.pct.median <= tight.floor.pct.hi, 'tight: the floor arm ran');
+    assert.ok('inPlaceNs' in tfjs.floor && tfjs.floor.inPlaceNs >= 0 && Number.isFinite(tfjs.floor.inPlacePct), 'tfjs: the floor timed in place');
+    assert.ok(tight.finalAcc > 0.6, `tight: the arms' copies of the loop trained one model (accuracy ${tight.finalAcc})`);
     assert.ok(tfjs.inPlaceLogNs >= 0 && Number.isFinite(tfjs.inPlacePct), 'tfjs: log() timed in place');
     for (const part of [tfjs.callbackOnly, tfjs.logOnly]) {
       assert.ok(part && Number.isFinite(part.median) && part.lo <= part.median && part.median <= part.hi, 'tfjs: the overhead split into its callback and log()');

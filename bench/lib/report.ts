@@ -114,7 +114,9 @@ export function targets(r: Omit<BenchReport, 'targets' | 'totalSeconds'>): Targe
     },
     {
       target: 'tight training loop: overhead < 1 %',
-      measured: `${pct(tight.overheadPct)} [95 % CI ${pct(tight.overheadPctLo)}, ${pct(tight.overheadPctHi)}], ${signed(tight.overheadNsPerIteration)} ns on ${ns(tight.iterationNsWithout)} an iteration`,
+      measured:
+        `${pct(tight.overheadPct)} [95 % CI ${pct(tight.overheadPctLo)}, ${pct(tight.overheadPctHi)}], ${signed(tight.overheadNsPerIteration)} ns on ${ns(tight.iterationNsWithout)} an iteration` +
+        ('pct' in tight.floor ? `; the floor in the same loop ${pct(tight.floor.pct.median)} (${signed(tight.floor.nsPerIteration)} ns)` : ''),
       pass: tight.overheadPct < 1,
     },
     {
@@ -122,7 +124,8 @@ export function targets(r: Omit<BenchReport, 'targets' | 'totalSeconds'>): Targe
       measured:
         `in place ${fmt(tfjs.inPlacePct, 3)} % (${int(tfjs.inPlaceLogNs)} ns of ${ns(tfjs.iterationNsWith)} a batch); ` +
         `A/B ${pct(tfjs.overheadPct)} [95 % CI ${pct(tfjs.overheadPctLo)}, ${pct(tfjs.overheadPctHi)}]` +
-        (tfjs.callbackOnly && tfjs.logOnly ? `, of which tfjs's callback ${pct(tfjs.callbackOnly.median)} and log() ${pct(tfjs.logOnly.median)}` : ''),
+        (tfjs.callbackOnly && tfjs.logOnly ? `, of which tfjs's callback ${pct(tfjs.callbackOnly.median)} and log() ${pct(tfjs.logOnly.median)}` : '') +
+        ('inPlaceNs' in tfjs.floor ? `; the floor in place ${fmt(tfjs.floor.inPlacePct, 3)} % (${int(tfjs.floor.inPlaceNs)} ns)` : ''),
       pass: tfjs.inPlacePct < 0.1 && tfjs.overheadPctLo < 0.1,
     },
   ];
@@ -233,19 +236,22 @@ export function markdown(r: BenchReport): string {
     'Each loop runs in rounds, with and without logging, order alternating, one swanlab run alive throughout; overhead = median over pairs of (with / without − 1), ' +
       'with a distribution-free 95 % confidence interval. "Without" for tfjs is `model.fit` with no callback, so tfjs\'s own per-batch callback machinery counts as overhead; ' +
       'a third run per round, the same callback without the log() call, splits the overhead into tfjs\'s callback and log(). ' +
-      '"In place" times each log() call inside the tfjs callback in extra fits (hrtime around it, minus an empty hrtime pair timed just before it): the median call, and its share of the median batch.',
+      '"In place" times each log() call inside the tfjs callback in extra fits (hrtime around it, minus an empty hrtime pair timed just before it): the median call, and its share of the median batch. ' +
+      '"The floor" is the same frame written into a SharedArrayBuffer with one `Atomics.store` and nothing checked (bench/lib/alternatives.ts `compileFloor`), in the same place: ' +
+      'in the tight loop a third run per round (its overhead against the run without logging), in the tfjs callback timed in place on alternate batches.',
     '',
   );
   const split = (i: Interval | undefined): string => (i === undefined ? '–' : `${pct(i.median)} (${pct(i.lo)} … ${pct(i.hi)})`);
   p(
-    '| loop | what | rounds × iterations | ns/iteration without | with | overhead | 95 % CI | ns/iteration | tfjs callback alone | log() alone | log() in place |',
-    '|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|',
+    '| loop | what | rounds × iterations | ns/iteration without | with | overhead | 95 % CI | ns/iteration | tfjs callback alone | log() alone | log() in place | the floor, same place |',
+    '|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|',
   );
   for (const t of r.training.rows) {
     p(
       `| ${t.loop} | ${t.model} | ${t.pairs} × ${int(t.iterationsPerRun)} | ${int(t.iterationNsWithout)} | ${int(t.iterationNsWith)} | ${pct(t.overheadPct)} | ` +
         `${pct(t.overheadPctLo)} … ${pct(t.overheadPctHi)} | ${signed(t.overheadNsPerIteration)} | ${split(t.callbackOnly)} | ${split(t.logOnly)} | ` +
-        `${t.inPlaceLogNs < 0 ? '–' : `${int(t.inPlaceLogNs)} ns = ${fmt(t.inPlacePct, 3)} % (mean ${int(t.inPlaceLogMeanNs)} ns)`} |`,
+        `${t.inPlaceLogNs < 0 ? '–' : `${int(t.inPlaceLogNs)} ns = ${fmt(t.inPlacePct, 3)} % (mean ${int(t.inPlaceLogMeanNs)} ns)`} | ` +
+        `${'pct' in t.floor ? `${pct(t.floor.pct.median)} (${pct(t.floor.pct.lo)} … ${pct(t.floor.pct.hi)}), ${signed(t.floor.nsPerIteration)} ns` : `in place ${int(t.floor.inPlaceNs)} ns = ${fmt(t.floor.inPlacePct, 3)} %`} |`,
     );
   }
   p('');

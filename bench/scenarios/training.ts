@@ -16,9 +16,15 @@
  * cannot resolve 0.1 % of a tfjs batch, so the scenario also times each log() call in place
  * in extra fits after the rounds (hrtime around the call, minus an empty hrtime pair timed
  * just before it in the same callback, as cold as the call): log() per batch over batch time.
+ *
+ * Both loops also run the floor in the same place (bench/lib/alternatives.ts `compileFloor`:
+ * the same frame written into a SharedArrayBuffer with one Atomics.store, nothing checked), so
+ * each overhead can be read against what any shared-memory logger pays in that loop: in the
+ * tight loop as a third run per round, in tfjs timed in place on alternate batches.
  */
 import path from 'node:path';
 import type * as Swanlab from 'swanlab-node';
+import { compileFloor, floorRing } from '../lib/alternatives.js';
 import { QUICK, mean, medianCI, quantile, report, sorted, tempDir } from '../lib/common.js';
 
 const LOOP = process.argv[2] ?? 'tight';
@@ -56,6 +62,12 @@ export interface TrainingResult {
   inPlaceLogMeanNs: number;
   /** tfjs only: inPlaceLogNs over the median batch time, in percent; -1 for tight. */
   inPlacePct: number;
+  /**
+   * The floor in the same loop: tight, a third run per round against the run without logging
+   * (median over rounds, percent, and ns per iteration); tfjs, timed in place like log() on
+   * alternate batches (ns, and percent of the median batch).
+   */
+  floor: { pct: Interval; nsPerIteration: number } | { inPlaceNs: number; inPlacePct: number };
   /** A sanity check that the loop trained: final loss and accuracy of the last run. */
   finalLoss: number;
   finalAcc: number;
@@ -79,6 +91,23 @@ async function main(): Promise<void> {
   await swanlab.finish();
   tmp.remove();
   report(result);
+}
+
+/**
+ * `fn` compiled again on its own, so it gets its own type feedback and optimized code; its
+ * free variables are taken from `scope` by name. `name` must differ between copies: V8 caches
+ * compilations by source text, and copies of the same text share their feedback (and then run
+ * ~20x slower here, each deoptimizing the others).
+ */
+function ownCopy<F>(fn: F, scope: Record<string, unknown>, name: string): F {
+  // Consts, as in the closure it copies: V8 folds a const it captures into the optimized code.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('scope', `// ${name}\nconst { ${Object.keys(scope).join(', ')} } = scope;\nreturn (${String(fn)});`)(scope) as F;
+}
+
+/** Median over rounds of (a / b − 1), percent, with its 95 % CI. */
+function ratio(a: readonly number[], b: readonly number[]): Interval {
+  return medianCI(a.map((x, i) => (x / b[i]! - 1) * 100));
 }
 
 /** Median, CI and differences over interleaved (without, with) pairs of per-iteration times. */
@@ -132,14 +161,14 @@ function tightLoop(swanlab: typeof Swanlab): TrainingResult {
   const gb2 = new Float64Array(2);
   const h = new Float64Array(H);
   const rec: Metrics = { 'train/loss': 0, 'train/acc': 0, 'train/lr': lr, 'train/epoch': 0 };
-  let pos = 0;
-  let epoch = 0;
-  let lastLoss = 0;
-  let lastAcc = 0;
+  /** Training state shared by the arms' copies of train(). */
+  const st = { pos: 0, epoch: 0, lastLoss: 0, lastAcc: 0 };
+  /** How this copy of train() logs: each arm compiles its own copy with its own `log`. */
+  const log: ((r: Metrics) => void) | undefined = undefined;
 
   // One SGD step on a minibatch of B points per iteration: forward, softmax cross-entropy,
-  // backward, update. `log` is the only difference between the two runs of a pair.
-  function train(iters: number, log: boolean): void {
+  // backward, update; then the 4 metrics go to `log`, in the arms that have one.
+  function train(iters: number): void {
     for (let it = 0; it < iters; it++) {
       gw1.fill(0);
       gb1.fill(0);
@@ -148,9 +177,9 @@ function tightLoop(swanlab: typeof Swanlab): TrainingResult {
       let loss = 0;
       let correct = 0;
       for (let s = 0; s < B; s++) {
-        const k = pos;
-        pos = (pos + 1) & (N - 1);
-        if (pos === 0) epoch++;
+        const k = st.pos;
+        st.pos = (k + 1) & (N - 1);
+        if (st.pos === 0) st.epoch++;
         const x0 = x[2 * k]!;
         const x1 = x[2 * k + 1]!;
         let z0 = b2[0]!;
@@ -189,28 +218,34 @@ function tightLoop(swanlab: typeof Swanlab): TrainingResult {
       for (let j = 0; j < H; j++) b1[j]! -= lr * gb1[j]!;
       b2[0]! -= lr * gb2[0]!;
       b2[1]! -= lr * gb2[1]!;
-      lastLoss = loss / B;
-      lastAcc = correct / B;
-      if (log) {
-        rec['train/loss'] = lastLoss;
-        rec['train/acc'] = lastAcc;
-        rec['train/epoch'] = epoch;
-        swanlab.log(rec);
+      st.lastLoss = loss / B;
+      st.lastAcc = correct / B;
+      if (log !== undefined) {
+        rec['train/loss'] = st.lastLoss;
+        rec['train/acc'] = st.lastAcc;
+        rec['train/epoch'] = st.epoch;
+        log(rec);
       }
     }
   }
 
-  const without: number[] = [];
-  const withLog: number[] = [];
+  // Each arm runs its own compiled copy of train(), as a user's loop with and without the log
+  // line are two functions: one copy with a switch between arms lets the arms' code shape
+  // each other (a three-way switch made every iteration ~15 % slower and doubled the floor's
+  // cost in it). Rounds of three runs, order rotating: no log, swanlab.log, the floor.
+  const scope = { x, y, w1, b1, w2, b2, gw1, gb1, gw2, gb2, h, B, N, H, lr, rec, st };
+  const arms = [undefined, swanlab.log, compileFloor(Object.keys(rec), floorRing(16 << 20))].map((l, i) => ownCopy(train, { ...scope, log: l }, `tight arm ${i}`));
+  const runs: number[][] = [[], [], []];
   for (let p = 0; p < TIGHT_WARMUP_PAIRS + TIGHT_PAIRS; p++) {
-    for (let j = 0; j < 2; j++) {
-      const log = (p + j) % 2 === 1;
+    for (let j = 0; j < 3; j++) {
+      const arm = (p + j) % 3;
       const t0 = process.hrtime.bigint();
-      train(TIGHT_ITERS, log);
+      arms[arm]!(TIGHT_ITERS);
       const ns = Number(process.hrtime.bigint() - t0) / TIGHT_ITERS;
-      if (p >= TIGHT_WARMUP_PAIRS) (log ? withLog : without).push(ns);
+      if (p >= TIGHT_WARMUP_PAIRS) runs[arm]!.push(ns);
     }
   }
+  const [without, withLog, withFloor] = runs as [number[], number[], number[]];
   return {
     loop: 'tight',
     model: `hand-written MLP 2→${H}→2 (tanh, softmax), SGD on minibatches of ${B} (two spirals, ${N} points)`,
@@ -220,8 +255,9 @@ function tightLoop(swanlab: typeof Swanlab): TrainingResult {
     inPlaceLogNs: -1,
     inPlaceLogMeanNs: -1,
     inPlacePct: -1,
-    finalLoss: lastLoss,
-    finalAcc: lastAcc,
+    floor: { pct: ratio(withFloor, without), nsPerIteration: quantile(sorted(withFloor.map((w, i) => w - without[i]!)), 0.5) },
+    finalLoss: st.lastLoss,
+    finalAcc: st.lastAcc,
   };
 }
 
@@ -231,7 +267,7 @@ const TFJS = { samples: 2048, features: 16, hidden: 32, batchSize: 64, epochsPer
 /** Rounds of three runs (no callback, the callback without log(), the callback with it). */
 const TFJS_PAIRS = QUICK ? 3 : 100;
 const TFJS_WARMUP_PAIRS = QUICK ? 1 : 5;
-const TFJS_IN_PLACE_FITS = QUICK ? 1 : 5;
+const TFJS_IN_PLACE_FITS = QUICK ? 2 : 10;
 
 async function tfjsLoop(swanlab: typeof Swanlab): Promise<TrainingResult> {
   const tf = await import('@tensorflow/tfjs');
@@ -250,10 +286,14 @@ async function tfjsLoop(swanlab: typeof Swanlab): Promise<TrainingResult> {
 
   const rec: Metrics = { 'train/loss': 0, 'train/acc': 0, 'train/lr': lr, 'train/epoch': 0 };
   let epoch = 0;
-  /** 0: the callback does not log; 1: it logs; 2: it logs, timed in place. */
+  /** 0: the callback does not log; 1: it logs; 2: it logs or writes the floor, timed in place. */
   let mode = 1;
+  const floorWrite = compileFloor(Object.keys(rec), floorRing(16 << 20));
+  let batchNo = 0;
   const inPlace: number[] = [];
   const inPlaceTimer: number[] = [];
+  const inPlaceFloor: number[] = [];
+  const inPlaceFloorTimer: number[] = [];
   const logEveryBatch = {
     onEpochBegin: async (e: number): Promise<void> => {
       epoch = e;
@@ -267,11 +307,14 @@ async function tfjsLoop(swanlab: typeof Swanlab): Promise<TrainingResult> {
         swanlab.log(rec);
         return;
       }
+      // Alternate batches: log(), then the floor, each after its own empty timer pair.
+      const floorTurn = (batchNo++ & 1) === 1;
       const c0 = process.hrtime.bigint();
-      inPlaceTimer.push(Number(process.hrtime.bigint() - c0));
+      (floorTurn ? inPlaceFloorTimer : inPlaceTimer).push(Number(process.hrtime.bigint() - c0));
       const t0 = process.hrtime.bigint();
-      swanlab.log(rec);
-      inPlace.push(Number(process.hrtime.bigint() - t0));
+      if (floorTurn) floorWrite(rec);
+      else swanlab.log(rec);
+      (floorTurn ? inPlaceFloor : inPlace).push(Number(process.hrtime.bigint() - t0));
     },
   };
   let finalLoss = NaN;
@@ -296,13 +339,13 @@ async function tfjsLoop(swanlab: typeof Swanlab): Promise<TrainingResult> {
     }
   }
   const [without, callbackOnly, withLog] = runs as [number[], number[], number[]];
-  const ratio = (a: number[], b: number[]): Interval => medianCI(a.map((x, i) => (x / b[i]! - 1) * 100));
 
   // In place: more logging fits, with an empty hrtime pair and then hrtime around log().
   mode = 2;
   for (let i = 0; i < TFJS_IN_PLACE_FITS; i++) await fit(true);
   const timerNs = quantile(sorted(inPlaceTimer), 0.5);
   const inPlaceLogNs = Math.max(0, quantile(sorted(inPlace), 0.5) - timerNs);
+  const inPlaceFloorNs = Math.max(0, quantile(sorted(inPlaceFloor), 0.5) - quantile(sorted(inPlaceFloorTimer), 0.5));
   const inPlaceLogMeanNs = Math.max(0, mean(inPlace) - mean(inPlaceTimer));
   const summary = summarize(without, withLog);
   xs.dispose();
@@ -319,6 +362,7 @@ async function tfjsLoop(swanlab: typeof Swanlab): Promise<TrainingResult> {
     inPlaceLogNs,
     inPlaceLogMeanNs,
     inPlacePct: (inPlaceLogNs / summary.iterationNsWith) * 100,
+    floor: { inPlaceNs: inPlaceFloorNs, inPlacePct: (inPlaceFloorNs / summary.iterationNsWith) * 100 },
     finalLoss,
     finalAcc,
   };
