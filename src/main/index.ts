@@ -54,6 +54,9 @@ export type { Box3DInput, Object3DInput, Object3DOptions } from './media/object3
 export type { LogData, LogValue } from './run.js';
 export type { InitOptions, Mode } from './options.js';
 export type { Config } from './config.js';
+/** A `tf.Callback` for TensorFlow.js `model.fit()` that logs its metrics: `callbacks: swanlab.tfjsCallback(tf)`. */
+export { tfjsCallback } from './integrations/tfjs.js';
+export type { TfjsCallbackOptions } from './integrations/tfjs.js';
 export { ErrorCode, SwanlabError } from '../shared/errors.js';
 export type { RunReader, RunRecord } from '../format/reader.js';
 export { VERSION } from './version.js';

@@ -1,0 +1,139 @@
+// swanlab.tfjsCallback(tf): model.fit() logs its metrics like SwanLab's Keras callback, through
+// the caller's own tfjs (pure JS, CPU backend), and still yields to the event loop.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import * as swanlab from 'swanlab-node';
+import { points, tempDir, type Point } from './helpers.js';
+
+const BATCHES_PER_EPOCH = 4;
+const LR = 0.1;
+
+/** A small dense model and 32 samples: 4 batches of 8 an epoch. */
+function setup(): { model: tf.Sequential; xs: tf.Tensor; ys: tf.Tensor } {
+  const xs = tf.randomNormal([32, 4], 0, 1, 'float32', 3);
+  const ys = tf.tidy(() => tf.cast(tf.greater(tf.sum(xs, 1, true), 0), 'float32'));
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }));
+  model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
+  model.compile({ optimizer: tf.train.sgd(LR), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  return { model, xs, ys };
+}
+
+/** Records each batch's loss as tfjs hands it to a tf.Callback, to compare with what was logged. */
+class LossRecorder extends tf.Callback {
+  readonly losses: number[] = [];
+  override async onBatchEnd(_batch: number, logs?: tf.Logs): Promise<void> {
+    const v = logs?.loss as unknown as number | tf.Scalar;
+    this.losses.push(typeof v === 'number' ? v : v.dataSync()[0]!);
+  }
+}
+
+const of = (ps: Point[], key: string): Point[] => ps.filter((p) => p.key === key);
+const steps = (ps: Point[], key: string): number[] => of(ps, key).map((p) => p.step);
+const values = (ps: Point[], key: string): number[] => of(ps, key).map((p) => p.value);
+
+test.before(async () => {
+  await tf.setBackend('cpu');
+});
+
+test("logFreq 'batch': batch/<metric> at the global batch, epoch/<metric> at the epoch, as SwanLab's Keras callback", async () => {
+  const logdir = tempDir();
+  const run = swanlab.init({ logdir, mode: 'offline' });
+  const { model, xs, ys } = setup();
+  const recorder = new LossRecorder();
+  const history = await model.fit(xs, ys, { batchSize: 8, epochs: 2, shuffle: false, verbose: 0, callbacks: [swanlab.tfjsCallback(tf, { logFreq: 'batch' }), recorder] });
+  assert.equal(run.config.get('FRAMEWORK'), 'tfjs');
+  await swanlab.finish();
+  const ps = points(run.dir);
+  const n = 2 * BATCHES_PER_EPOCH;
+  assert.deepEqual(steps(ps, 'batch/loss'), Array.from({ length: n }, (_, i) => i + 1));
+  // Float32 tensors read as float64: the very values tfjs handed to its callbacks.
+  assert.deepEqual(values(ps, 'batch/loss'), recorder.losses);
+  assert.equal(of(ps, 'batch/acc').length, n);
+  assert.deepEqual(values(ps, 'batch/batch_step'), Array.from({ length: n }, (_, i) => i));
+  assert.deepEqual(values(ps, 'batch/learning_rate'), Array(n).fill(LR));
+  assert.ok(!ps.some((p) => p.key === 'batch/batch' || p.key === 'batch/size'), 'batch and size describe the batch, not a metric');
+  assert.deepEqual(steps(ps, 'epoch/loss'), [0, 1]);
+  assert.deepEqual(values(ps, 'epoch/loss'), history.history.loss!.map((v) => Number(v)));
+  assert.deepEqual(values(ps, 'epoch/acc'), history.history.acc!.map((v) => Number(v)));
+  assert.deepEqual(values(ps, 'epoch/epoch'), [0, 1]);
+  assert.deepEqual(values(ps, 'epoch/learning_rate'), [LR, LR]);
+});
+
+test("the default logs each epoch only; logFreq 3 logs batches 0 and 3 of each epoch; a second fit() goes on counting", async () => {
+  const logdir = tempDir();
+  const run = swanlab.init({ logdir, mode: 'offline' });
+  const { model, xs, ys } = setup();
+  const fitWith = (callbacks: object): Promise<tf.History> => model.fit(xs, ys, { batchSize: 8, epochs: 2, shuffle: false, verbose: 0, callbacks: callbacks as tf.CustomCallbackArgs });
+  await fitWith(swanlab.tfjsCallback(tf));
+  const every3 = swanlab.tfjsCallback(tf, { logFreq: 3 });
+  await fitWith(every3);
+  await fitWith(every3);
+  await swanlab.finish();
+  const ps = points(run.dir);
+  // First run (default): epochs 0 and 1. The logFreq-3 callback, two fits: its epochs 0, 1, 0, 1
+  // land at steps 0…3, whose first two the first callback already took: those two are kept once.
+  assert.deepEqual(steps(ps, 'epoch/epoch'), [0, 1, 2, 3]);
+  assert.deepEqual(values(ps, 'epoch/epoch'), [0, 1, 0, 1]);
+  // Batches 0 and 3 of each epoch, at the global batch (from 1), over both fits.
+  assert.deepEqual(steps(ps, 'batch/loss'), [1, 4, 5, 8, 9, 12, 13, 16]);
+  assert.deepEqual(values(ps, 'batch/batch_step'), [0, 3, 6, 9, 12, 15, 18, 21]);
+});
+
+test('with no run alive, training starts one with the init options given', async () => {
+  assert.equal(swanlab.getRun(), undefined);
+  const logdir = tempDir();
+  const { model, xs, ys } = setup();
+  await model.fit(xs, ys, { batchSize: 8, epochs: 1, verbose: 0, callbacks: swanlab.tfjsCallback(tf, { init: { logdir, mode: 'offline', project: 'tfjs-auto' } }) });
+  const run = swanlab.getRun();
+  assert.ok(run, 'a run was started');
+  assert.equal(path.dirname(run.dir), logdir);
+  await swanlab.finish();
+  assert.deepEqual(steps(points(run.dir), 'epoch/loss'), [0]);
+});
+
+test('fit() yields to the event loop every yieldEveryMs (tfjs drops its own yielding callback for a tf.Callback)', async () => {
+  const firedAt = async (yieldEveryMs: number): Promise<number> => {
+    swanlab.init({ logdir: tempDir(), mode: 'offline' });
+    const { model, xs, ys } = setup();
+    let batches = 0;
+    const counter = new (class extends tf.Callback {
+      override async onBatchEnd(): Promise<void> {
+        batches++;
+      }
+    })();
+    let at = -1;
+    setTimeout(() => (at = batches), 0);
+    await model.fit(xs, ys, { batchSize: 8, epochs: 3, verbose: 0, callbacks: [swanlab.tfjsCallback(tf, { logFreq: 'batch', yieldEveryMs }), counter] });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await swanlab.finish();
+    return at;
+  };
+  const total = 3 * BATCHES_PER_EPOCH;
+  // Never yielding, a timer waits for the whole fit(): what the yield is there to prevent.
+  assert.equal(await firedAt(Infinity), total);
+  const at = await firedAt(0);
+  assert.ok(at >= 0 && at < total, `a timer ran during fit() (after batch ${at} of ${total})`);
+});
+
+test('tfjs wraps it as a { onBatchEnd } config when the callbacks array starts with one: it still logs every batch', async () => {
+  const run = swanlab.init({ logdir: tempDir(), mode: 'offline' });
+  const { model, xs, ys } = setup();
+  let seen = 0;
+  const plain = { onBatchEnd: async (): Promise<void> => void seen++ };
+  await model.fit(xs, ys, { batchSize: 8, epochs: 1, verbose: 0, callbacks: [plain, swanlab.tfjsCallback(tf, { logFreq: 'batch' })] as tf.CustomCallbackArgs[] });
+  await swanlab.finish();
+  assert.equal(seen, BATCHES_PER_EPOCH);
+  const ps = points(run.dir);
+  assert.deepEqual(steps(ps, 'batch/loss'), [1, 2, 3, 4]);
+  assert.deepEqual(steps(ps, 'epoch/loss'), [0]);
+});
+
+test('bad arguments name what is wrong', () => {
+  assert.throws(() => swanlab.tfjsCallback({} as typeof tf), /tfjsCallback\(tf\): expected the @tensorflow\/tfjs module/);
+  assert.throws(() => swanlab.tfjsCallback(tf, { logFreq: 0 }), /logFreq must be 'epoch', 'batch' or a positive integer, got 0/);
+  assert.throws(() => swanlab.tfjsCallback(tf, { logFreq: 'step' as 'batch' }), /logFreq .* got "step"/);
+  assert.throws(() => swanlab.tfjsCallback(tf, { yieldEveryMs: -1 }), /yieldEveryMs must be a number >= 0 \(ms\), got -1/);
+});
