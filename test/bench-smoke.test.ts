@@ -154,7 +154,9 @@ test('BENCH_QUICK=1 bench runs every scenario and writes a complete result file'
     assert.ok('inPlaceNs' in tfjs.floor && tfjs.floor.inPlaceNs >= 0 && Number.isFinite(tfjs.floor.inPlacePct), 'tfjs: the floor timed in place');
     assert.ok(tight.finalAcc > 0.6, `tight: the arms' copies of the loop trained one model (accuracy ${tight.finalAcc})`);
     assert.ok(tfjs.inPlaceLogNs >= 0 && Number.isFinite(tfjs.inPlacePct), 'tfjs: log() timed in place');
-    for (const part of [tfjs.callbackOnly, tfjs.logOnly]) {
+    const span = tfjs.callbackSpanUs;
+    assert.ok(span && [span.none, span.callback, span.callbackLog, span.tfjsCallback].every((us) => Number.isFinite(us) && us > 0), 'tfjs: every arm\'s callback work timed in place');
+    for (const part of [tfjs.handWritten, tfjs.callbackOnly, tfjs.logOnly]) {
       assert.ok(part && Number.isFinite(part.median) && part.lo <= part.median && part.median <= part.hi, 'tfjs: the overhead split into its callback and log()');
     }
     assert.ok(tfjs.finalAcc > 0.6, `tfjs: the model learned (accuracy ${tfjs.finalAcc})`);

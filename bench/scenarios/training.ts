@@ -6,16 +6,21 @@
  *
  *   node --import tsx bench/scenarios/training.ts tight   a hand-written MLP, a few µs an iteration
  *   node --import tsx bench/scenarios/training.ts tfjs    @tensorflow/tfjs (CPU backend) model.fit,
- *                                                         logging from an onBatchEnd callback
+ *                                                         logging every batch from a callback
  *
  * "Without" is the loop a user has before adding a logger: for tfjs, model.fit with no
- * callback at all, so tfjs's own cost of calling a per-batch callback (it resolves the loss
- * tensors to numbers and awaits the callback) counts as logging overhead. The tfjs rounds
- * therefore have a third run, the same callback without the log() call, which splits the
- * overhead into tfjs's callback and log() itself. Wall-clock A/B on a shared 2-core machine
- * cannot resolve 0.1 % of a tfjs batch, so the scenario also times each log() call in place
- * in extra fits after the rounds (hrtime around the call, minus an empty hrtime pair timed
- * just before it in the same callback, as cold as the call): log() per batch over batch time.
+ * callback at all. The tfjs rounds have four runs: no callback; a hand-written
+ * `{ onBatchEnd }` object without log() and with it (tfjs wraps such an object in a
+ * CustomCallback that reads the loss tensors through an awaited data() and awaits the function,
+ * so that arm pays tfjs's cost of calling it); and swanlab.tfjsCallback(tf), a tf.Callback that
+ * reads the scalars with dataSync(). The headline overhead is swanlab.tfjsCallback's.
+ *
+ * Wall-clock A/B on a shared 2-core machine cannot resolve 0.1 % of a tfjs batch (identical
+ * arms differ by ±0.5 %), so the scenario also measures in place: tf.CallbackList's onBatchEnd
+ * (every callback's per-batch work, awaited in turn) is timed in every run, and its median per
+ * arm, less the no-callback arm's, is what each way of logging adds to a batch; and, in extra
+ * fits after the rounds, each log() call is timed in the hand-written callback (hrtime around
+ * the call, minus an empty hrtime pair timed just before it, as cold as the call).
  *
  * Both loops also run the floor in the same place (bench/lib/alternatives.ts `compileFloor`:
  * the same frame written into a SharedArrayBuffer with one Atomics.store, nothing checked), so
@@ -24,6 +29,7 @@
  */
 import path from 'node:path';
 import type * as Swanlab from 'swanlab-node';
+import type * as Tfjs from '@tensorflow/tfjs';
 import { compileFloor, floorRing } from '../lib/alternatives.js';
 import { QUICK, mean, medianCI, quantile, report, sorted, tempDir } from '../lib/common.js';
 
@@ -47,11 +53,18 @@ export interface TrainingResult {
   /** Median over pairs of the difference, ns per iteration. */
   overheadNsPerIteration: number;
   /**
-   * tfjs only: the same callback without the log() call against no callback (tfjs's own
-   * per-batch callback cost), and the logging callback against it (log()'s share); percent.
+   * tfjs only, the hand-written `{ onBatchEnd }` callback: with log() against no callback; the
+   * same callback without the log() call against no callback (tfjs's own per-batch callback
+   * cost), and with log() against without (log()'s share); percent, A/B.
    */
+  handWritten?: Interval;
   callbackOnly?: Interval;
   logOnly?: Interval;
+  /**
+   * tfjs only: median µs per batch inside tf.CallbackList's onBatchEnd, for each arm: no
+   * callback, the hand-written callback without and with log(), swanlab.tfjsCallback.
+   */
+  callbackSpanUs?: { none: number; callback: number; callbackLog: number; tfjsCallback: number };
   /**
    * tfjs only: ns inside log() per call, timed in place, minus an empty hrtime pair timed in
    * the same callback; medians of the calls (a preemption of the process lands in a few calls
@@ -264,10 +277,11 @@ function tightLoop(swanlab: typeof Swanlab): TrainingResult {
 // --- tfjs: model.fit with a callback that logs every batch -----------------------------------
 
 const TFJS = { samples: 2048, features: 16, hidden: 32, batchSize: 64, epochsPerRun: 2 };
-/** Rounds of three runs (no callback, the callback without log(), the callback with it). */
+/** Rounds of four runs (no callback, the hand-written callback without and with log(), swanlab.tfjsCallback). */
 const TFJS_PAIRS = QUICK ? 3 : 100;
 const TFJS_WARMUP_PAIRS = QUICK ? 1 : 5;
 const TFJS_IN_PLACE_FITS = QUICK ? 2 : 10;
+const TFJS_ARMS = 4;
 
 async function tfjsLoop(swanlab: typeof Swanlab): Promise<TrainingResult> {
   const tf = await import('@tensorflow/tfjs');
@@ -284,6 +298,18 @@ async function tfjsLoop(swanlab: typeof Swanlab): Promise<TrainingResult> {
   model.compile({ optimizer: tf.train.sgd(lr), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
   const batches = Math.ceil(N / batchSize) * epochsPerRun;
 
+  // In place: every callback's per-batch work, timed around tf.CallbackList's onBatchEnd (which
+  // awaits each callback in turn), in every run; a measuring device, patched here only.
+  let arm = 0;
+  const spans: number[][] = Array.from({ length: TFJS_ARMS }, () => []);
+  const list = tf.CallbackList.prototype;
+  const listOnBatchEnd = list.onBatchEnd;
+  list.onBatchEnd = async function timedOnBatchEnd(this: typeof list, batch: number, logs?: Parameters<typeof listOnBatchEnd>[1]): Promise<void> {
+    const t0 = performance.now();
+    await listOnBatchEnd.call(this, batch, logs);
+    spans[arm]!.push((performance.now() - t0) * 1000);
+  };
+
   const rec: Metrics = { 'train/loss': 0, 'train/acc': 0, 'train/lr': lr, 'train/epoch': 0 };
   let epoch = 0;
   /** 0: the callback does not log; 1: it logs; 2: it logs or writes the floor, timed in place. */
@@ -294,7 +320,7 @@ async function tfjsLoop(swanlab: typeof Swanlab): Promise<TrainingResult> {
   const inPlaceTimer: number[] = [];
   const inPlaceFloor: number[] = [];
   const inPlaceFloorTimer: number[] = [];
-  const logEveryBatch = {
+  const handWritten = {
     onEpochBegin: async (e: number): Promise<void> => {
       epoch = e;
     },
@@ -317,48 +343,56 @@ async function tfjsLoop(swanlab: typeof Swanlab): Promise<TrainingResult> {
       (floorTurn ? inPlaceFloor : inPlace).push(Number(process.hrtime.bigint() - t0));
     },
   };
+  // batch/loss, batch/acc, batch/batch_step and batch/learning_rate: 4 metrics a batch too.
+  const integration = swanlab.tfjsCallback(tf, { logFreq: 'batch' });
   let finalLoss = NaN;
   let finalAcc = NaN;
-  const fit = async (callback: boolean): Promise<number> => {
+  const fit = async (callbacks: Tfjs.CustomCallbackArgs | Tfjs.Callback | undefined): Promise<number> => {
     const t0 = process.hrtime.bigint();
-    const h = await model.fit(xs, ys, { batchSize, epochs: epochsPerRun, shuffle: false, verbose: 0, ...(callback ? { callbacks: logEveryBatch } : {}) });
+    const h = await model.fit(xs, ys, { batchSize, epochs: epochsPerRun, shuffle: false, verbose: 0, ...(callbacks ? { callbacks } : {}) });
     const ns = Number(process.hrtime.bigint() - t0) / batches;
     finalLoss = Number(h.history.loss?.at(-1));
     finalAcc = Number(h.history.acc?.at(-1));
     return ns;
   };
 
-  // Rounds of three runs, order rotating: no callback, the callback without log(), the callback with it.
-  const runs: number[][] = [[], [], []];
+  // Rounds of four runs, order rotating: no callback, the hand-written callback without log()
+  // and with it, swanlab.tfjsCallback.
+  const runs: number[][] = Array.from({ length: TFJS_ARMS }, () => []);
   for (let r = 0; r < TFJS_WARMUP_PAIRS + TFJS_PAIRS; r++) {
-    for (let j = 0; j < 3; j++) {
-      const v = (r + j) % 3;
-      mode = v === 2 ? 1 : 0;
-      const ns = await fit(v > 0);
-      if (r >= TFJS_WARMUP_PAIRS) runs[v]!.push(ns);
+    if (r === TFJS_WARMUP_PAIRS) for (const s of spans) s.length = 0;
+    for (let j = 0; j < TFJS_ARMS; j++) {
+      arm = (r + j) % TFJS_ARMS;
+      mode = arm === 2 ? 1 : 0;
+      const ns = await fit(arm === 0 ? undefined : arm === 3 ? integration : handWritten);
+      if (r >= TFJS_WARMUP_PAIRS) runs[arm]!.push(ns);
     }
   }
-  const [without, callbackOnly, withLog] = runs as [number[], number[], number[]];
+  list.onBatchEnd = listOnBatchEnd;
+  const [without, callbackOnly, withLog, withIntegration] = runs as [number[], number[], number[], number[]];
+  const [spanNone, spanCallback, spanCallbackLog, spanIntegration] = spans.map((s) => quantile(sorted(s), 0.5)) as [number, number, number, number];
 
-  // In place: more logging fits, with an empty hrtime pair and then hrtime around log().
+  // log() in place: more hand-written fits, with an empty hrtime pair and then hrtime around log().
   mode = 2;
-  for (let i = 0; i < TFJS_IN_PLACE_FITS; i++) await fit(true);
+  for (let i = 0; i < TFJS_IN_PLACE_FITS; i++) await fit(handWritten);
   const timerNs = quantile(sorted(inPlaceTimer), 0.5);
   const inPlaceLogNs = Math.max(0, quantile(sorted(inPlace), 0.5) - timerNs);
   const inPlaceFloorNs = Math.max(0, quantile(sorted(inPlaceFloor), 0.5) - quantile(sorted(inPlaceFloorTimer), 0.5));
   const inPlaceLogMeanNs = Math.max(0, mean(inPlace) - mean(inPlaceTimer));
-  const summary = summarize(without, withLog);
+  const summary = summarize(without, withIntegration);
   xs.dispose();
   ys.dispose();
   teacher.dispose();
   return {
     loop: 'tfjs',
-    model: `@tensorflow/tfjs ${tf.version.tfjs} (${tf.getBackend()} backend) Dense ${D}→${hidden} relu→1 sigmoid, SGD, batches of ${batchSize} (${N} synthetic samples)`,
+    model: `@tensorflow/tfjs ${tf.version.tfjs} (${tf.getBackend()} backend) Dense ${D}→${hidden} relu→1 sigmoid, SGD, batches of ${batchSize} (${N} synthetic samples), logging through swanlab.tfjsCallback(tf, { logFreq: 'batch' })`,
     pairs: TFJS_PAIRS,
     iterationsPerRun: batches,
     ...summary,
+    handWritten: ratio(withLog, without),
     callbackOnly: ratio(callbackOnly, without),
     logOnly: ratio(withLog, callbackOnly),
+    callbackSpanUs: { none: spanNone, callback: spanCallback, callbackLog: spanCallbackLog, tfjsCallback: spanIntegration },
     inPlaceLogNs,
     inPlaceLogMeanNs,
     inPlacePct: (inPlaceLogNs / summary.iterationNsWith) * 100,
