@@ -82,6 +82,22 @@ test("the default logs each epoch only; logFreq 3 logs batches 0 and 3 of each e
   assert.deepEqual(values(ps, 'batch/batch_step'), [0, 3, 6, 9, 12, 15, 18, 21]);
 });
 
+test('one callback over fits whose metrics differ: each batch logs exactly the metrics it had', async () => {
+  const run = swanlab.init({ logdir: tempDir(), mode: 'offline' });
+  const { model, xs, ys } = setup();
+  const cb = swanlab.tfjsCallback(tf, { logFreq: 'batch' });
+  await model.fit(xs, ys, { batchSize: 8, epochs: 1, shuffle: false, verbose: 0, callbacks: cb });
+  model.compile({ optimizer: tf.train.sgd(LR), loss: 'binaryCrossentropy' });
+  const recorder = new LossRecorder();
+  await model.fit(xs, ys, { batchSize: 8, epochs: 1, shuffle: false, verbose: 0, callbacks: [cb, recorder] });
+  await swanlab.finish();
+  const ps = points(run.dir);
+  assert.deepEqual(steps(ps, 'batch/loss'), [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(values(ps, 'batch/loss').slice(4), recorder.losses);
+  assert.deepEqual(steps(ps, 'batch/acc'), [1, 2, 3, 4], 'no accuracy once the model no longer computes it');
+  assert.deepEqual(steps(ps, 'batch/batch_step'), [1, 2, 3, 4, 5, 6, 7, 8]);
+});
+
 test('with no run alive, training starts one with the init options given', async () => {
   assert.equal(swanlab.getRun(), undefined);
   const logdir = tempDir();

@@ -101,6 +101,14 @@ function makeSubclass(Base: new () => CallbackBase): new (options: Resolved) => 
     #globalStep = 0;
     /** Batches logged so far × logFreq (SwanLab's `batch_step`). */
     #batchStep = 0;
+    /**
+     * The batch logs' metric keys as the last logged batch had them, and the record logged
+     * for it, reused while the keys stay the same (all of a fit()): no key strings built and
+     * no object allocated per batch, and log() sees one record shape.
+     */
+    #batchKeys: string[] = [];
+    #batchNames: string[] = [];
+    #batchRecord: Record<string, number> | undefined;
     #nextEpochStep = 0;
     #lastYield = 0;
 
@@ -122,20 +130,53 @@ function makeSubclass(Base: new () => CallbackBase): new (options: Resolved) => 
       this.#globalStep++;
       const every = this.#o.every;
       if (every !== 0 && batch % every === 0 && logs !== undefined) {
-        const record: Record<string, number> = {};
-        for (const key in logs) {
-          if (NOT_METRICS.has(key)) continue;
-          const v = scalar(logs[key]);
-          if (v !== undefined) record[`batch/${key}`] = v;
-        }
-        record['batch/batch_step'] = this.#batchStep;
-        const lr = this.#learningRate();
-        if (lr !== undefined) record['batch/learning_rate'] = lr;
-        api.log(record, this.#globalStep);
+        api.log(this.#batchRecordFor(logs), this.#globalStep);
         this.#batchStep += every;
       }
       return this.#maybeYield();
     };
+
+    /**
+     * The record for one batch: the last one refilled while the batch logs carry the same
+     * metrics (all of a fit()), else a new one.
+     */
+    #batchRecordFor(logs: Logs): Record<string, number> {
+      const lr = this.#learningRate();
+      const record = this.#batchRecord;
+      if (record === undefined || hasLearningRate(record) !== (lr !== undefined)) return this.#newBatchRecord(logs, lr);
+      const keys = this.#batchKeys;
+      const names = this.#batchNames;
+      let i = 0;
+      for (const key in logs) {
+        if (NOT_METRICS.has(key)) continue;
+        const v = scalar(logs[key]);
+        if (i >= keys.length || keys[i] !== key || v === undefined) return this.#newBatchRecord(logs, lr);
+        record[names[i]!] = v;
+        i++;
+      }
+      if (i !== keys.length) return this.#newBatchRecord(logs, lr);
+      record['batch/batch_step'] = this.#batchStep;
+      if (lr !== undefined) record['batch/learning_rate'] = lr;
+      return record;
+    }
+
+    #newBatchRecord(logs: Logs, lr: number | undefined): Record<string, number> {
+      const record: Record<string, number> = {};
+      const keys: string[] = [];
+      for (const key in logs) {
+        if (NOT_METRICS.has(key)) continue;
+        const v = scalar(logs[key]);
+        if (v === undefined) continue;
+        record[`batch/${key}`] = v;
+        keys.push(key);
+      }
+      record['batch/batch_step'] = this.#batchStep;
+      if (lr !== undefined) record['batch/learning_rate'] = lr;
+      this.#batchKeys = keys;
+      this.#batchNames = keys.map((k) => `batch/${k}`);
+      this.#batchRecord = record;
+      return record;
+    }
 
     onEpochEnd = async (epoch: number, logs?: Logs): Promise<void> => {
       const record: Record<string, number> = {};
@@ -166,6 +207,10 @@ function makeSubclass(Base: new () => CallbackBase): new (options: Resolved) => 
       return new Promise((resolve) => setImmediate(resolve));
     }
   };
+}
+
+function hasLearningRate(record: Record<string, number>): boolean {
+  return 'batch/learning_rate' in record;
 }
 
 /** A number, or a scalar tensor's value; undefined for anything else. */
