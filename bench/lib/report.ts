@@ -245,13 +245,12 @@ export function markdown(r: BenchReport): string {
 
   p('### Training-loop overhead: 4 metrics logged every iteration', '');
   p(
-    'Each loop runs in rounds, with and without logging, order alternating, one swanlab run alive throughout; overhead = median over pairs of (with / without − 1), ' +
-      'with a distribution-free 95 % confidence interval. "Without" for tfjs is `model.fit` with no callback, so tfjs\'s own per-batch callback machinery counts as overhead; ' +
-      'a third run per round, the same callback without the log() call, splits the overhead into tfjs\'s callback and log(). ' +
-      '"In place" times each log() call inside the tfjs callback in extra fits (hrtime around it, minus an empty hrtime pair timed just before it): the median call, and its share of the median batch. ' +
-      '"The floor" is the same frame written into a SharedArrayBuffer with one `Atomics.store` and nothing checked (bench/lib/alternatives.ts `compileFloor`), in the same place: ' +
-      'in the tight loop a third run per round (its overhead against the run without logging), in the tfjs callback timed in place on alternate batches. ' +
-      'The tfjs row\'s overhead is `swanlab.tfjsCallback(tf, { logFreq: \'batch\' })`\'s; "tfjs callback alone" and "log() alone" split a hand-written `{ onBatchEnd }` callback\'s (table below).',
+    'Each loop runs in rounds, with and without logging, order rotating, one swanlab run alive throughout; overhead = median over rounds of (with / without − 1), ' +
+      'with a distribution-free 95 % confidence interval. Tight loop: three runs a round, each its own compiled copy of the loop: no logging, `swanlab.log`, and the floor ' +
+      '(the same frame written into a SharedArrayBuffer with one `Atomics.store` and nothing checked, bench/lib/alternatives.ts `compileFloor`). ' +
+      'tfjs: four runs a round, "without" being `model.fit` with no callback: a hand-written `{ onBatchEnd }` callback without and with log() ("tfjs callback alone" and "log() alone" split its overhead), ' +
+      'and `swanlab.tfjsCallback(tf, { logFreq: \'batch\' })`, whose overhead the row shows. "log() in place" times each log() call inside the hand-written callback in extra fits ' +
+      '(hrtime around it, minus an empty hrtime pair timed just before it), the floor likewise on alternate batches: the median call, and its share of the median batch.',
     '',
   );
   const split = (i: Interval | undefined): string => (i === undefined ? '–' : `${pct(i.median)} (${pct(i.lo)} … ${pct(i.hi)})`);
