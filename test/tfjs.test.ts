@@ -98,6 +98,18 @@ test('one callback over fits whose metrics differ: each batch logs exactly the m
   assert.deepEqual(steps(ps, 'batch/batch_step'), [1, 2, 3, 4, 5, 6, 7, 8]);
 });
 
+test('validation metrics arrive with the epoch: epoch/val_loss and epoch/val_acc', async () => {
+  const run = swanlab.init({ logdir: tempDir(), mode: 'offline' });
+  const { model, xs, ys } = setup();
+  const history = await model.fit(xs, ys, { batchSize: 8, epochs: 2, validationSplit: 0.25, verbose: 0, callbacks: swanlab.tfjsCallback(tf) });
+  await swanlab.finish();
+  const ps = points(run.dir);
+  assert.deepEqual(steps(ps, 'epoch/val_loss'), [0, 1]);
+  assert.deepEqual(values(ps, 'epoch/val_loss'), history.history.val_loss!.map((v) => Number(v)));
+  assert.deepEqual(values(ps, 'epoch/val_acc'), history.history.val_acc!.map((v) => Number(v)));
+  assert.equal(of(ps, 'batch/loss').length, 0, "logFreq 'epoch' logs no batch");
+});
+
 test('with no run alive, training starts one with the init options given', async () => {
   assert.equal(swanlab.getRun(), undefined);
   const logdir = tempDir();
