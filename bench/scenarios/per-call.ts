@@ -156,9 +156,10 @@ async function main(): Promise<void> {
   // --- floor: the least a shared-memory logger can do -----------------------------------
   const floorRingBuf = floorRing(RING_BYTES);
   // For {loss, acc}, written out: the 56-byte frame swanlab-node writes (u32 length, u32
-  // kind|count, f64 time copied from a shared slot, f64 step, then per metric u32 key id,
-  // u32 0, f64 value) into a SharedArrayBuffer ring of the same size, then one Atomics.store of
-  // the head. Values read by name, key ids constant, nothing validated, no check for room.
+  // kind|count, f64 time copied from a shared slot, f64 step, then per metric u32 key id, an
+  // unused u32 neither writes, f64 value) into a SharedArrayBuffer ring of the same size, then
+  // one Atomics.store of the head. Values read by name, key ids constant, nothing validated,
+  // no check for room.
   const { u32, f64, ctrl, clock } = floorRingBuf;
   let floorHead = 0;
   function floorWrite(r: Rec): void {
@@ -170,10 +171,8 @@ async function main(): Promise<void> {
     f64[d + 1] = clock[16]!;
     f64[d + 2] = -1;
     u32[w + 6] = 0;
-    u32[w + 7] = 0;
     f64[d + 4] = r.loss!;
     u32[w + 10] = 1;
-    u32[w + 11] = 0;
     f64[d + 6] = r.acc!;
     floorHead = pos + 56;
     Atomics.store(ctrl, 0, floorHead);
