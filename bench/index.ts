@@ -19,7 +19,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { QUICK, ROOT, machineInfo, runScenario } from './lib/common.js';
+import { QUICK, ROOT, machineInfo, runMain, runScenario } from './lib/common.js';
 import { markdown, targets, type BenchReport } from './lib/report.js';
 import type { PerCallResult } from './scenarios/per-call.js';
 import type { AllocResult } from './scenarios/alloc.js';
@@ -106,7 +106,4 @@ async function main(): Promise<void> {
   console.error(`bench: wrote ${path.relative(process.cwd(), base)}.json and .md`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runMain(main);

@@ -86,6 +86,14 @@ export function report(result: unknown): void {
   process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
 }
 
+/** Run a bench entry point: its error is printed and sets a failing exit code. */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
+
 /**
  * Run `bench/scenarios/<name>.ts args…` in its own Node process (pino's runbench habit: one
  * process per scenario, so one's heap, JIT state and RSS do not leak into the next) and

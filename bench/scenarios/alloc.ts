@@ -14,7 +14,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import * as swanlab from 'swanlab-node';
-import { QUICK, report, ringOf, sleepSync, tempDir, type Rec } from '../lib/common.js';
+import { QUICK, report, ringOf, runMain, sleepSync, tempDir, type Rec } from '../lib/common.js';
 
 const variant = process.argv[2] ?? 'swanlab';
 const CALLS = Number(process.argv[3] ?? (QUICK ? 200_000 : 1_000_000));
@@ -166,7 +166,4 @@ async function main(): Promise<void> {
   report(result);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runMain(main);

@@ -13,7 +13,7 @@
 import path from 'node:path';
 import * as swanlab from 'swanlab-node';
 import { STATE_SLOT, WorkerState } from '../../src/shared/layout.js';
-import { QUICK, report, ringOf, runFileMiB, tempDir, tick, type Rec } from '../lib/common.js';
+import { QUICK, report, ringOf, runFileMiB, runMain, tempDir, tick, type Rec } from '../lib/common.js';
 
 const CALLS = Number(process.argv[2] ?? (QUICK ? 50_000 : 5_000_000));
 const VERIFY_MAX_POINTS = 200_000;
@@ -100,7 +100,4 @@ async function main(): Promise<void> {
   report(result);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runMain(main);

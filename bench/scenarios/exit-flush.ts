@@ -15,7 +15,7 @@ import path from 'node:path';
 import * as swanlab from 'swanlab-node';
 import { STATE_SLOT, WorkerState } from '../../src/shared/layout.js';
 import { RunState } from '../../src/format/index.js';
-import { QUICK, RESULT_MARKER, TSX_LOADER, report, ringOf, runFileMiB, tempDir, tick } from '../lib/common.js';
+import { QUICK, RESULT_MARKER, TSX_LOADER, report, ringOf, runFileMiB, runMain, tempDir, tick } from '../lib/common.js';
 
 const FRAME_BYTES = 56; // a two-metric SCALARS frame
 
@@ -117,7 +117,4 @@ async function parent(targetPoints: number): Promise<void> {
 }
 
 const [mode, ...rest] = process.argv.slice(2);
-(mode === 'child' ? child(rest[0]!, Number(rest[1])) : parent(Number(mode ?? (QUICK ? 20_000 : 1_000_000)))).catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runMain(() => (mode === 'child' ? child(rest[0]!, Number(rest[1])) : parent(Number(mode ?? (QUICK ? 20_000 : 1_000_000)))));

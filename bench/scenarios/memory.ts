@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as swanlab from 'swanlab-node';
 import { STATE_SLOT, WorkerState } from '../../src/shared/layout.js';
-import { QUICK, report, ringOf, runFileMiB, sleepSync, tempDir, tick } from '../lib/common.js';
+import { QUICK, report, ringOf, runFileMiB, runMain, sleepSync, tempDir, tick } from '../lib/common.js';
 
 const CHECKPOINTS = (process.argv[2] ?? (QUICK ? '20000,200000,400000' : '1000000,10000000,100000000')).split(',').map(Number);
 const MiB = 2 ** 20;
@@ -137,7 +137,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runMain(main);

@@ -19,7 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as Swanlab from 'swanlab-node';
-import { QUICK, mean, quantile, report, ringOf, sleepSync, sorted, tempDir } from '../lib/common.js';
+import { QUICK, mean, quantile, report, ringOf, runMain, sleepSync, sorted, tempDir } from '../lib/common.js';
 import { compileFloor, floorFrameBytes, floorRing, internFloor, openPino, openPostMessageSink, openWandbOffline } from '../lib/alternatives.js';
 
 export type RecordKind = 'pair' | 'wide' | 'new-key';
@@ -366,7 +366,4 @@ function checkFloorMatchesCompiled(hand: (r: Rec) => void, handRing: ReturnType<
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runMain(main);

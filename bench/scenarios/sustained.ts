@@ -18,7 +18,7 @@ import path from 'node:path';
 import { PerformanceObserver, constants as perf, performance } from 'node:perf_hooks';
 import * as swanlab from 'swanlab-node';
 import { STATE_SLOT, WorkerState } from '../../src/shared/layout.js';
-import { QUICK, report, ringOf, runFileMiB, tempDir, tick } from '../lib/common.js';
+import { QUICK, report, ringOf, runFileMiB, runMain, tempDir, tick } from '../lib/common.js';
 
 const SECONDS = Number(process.argv[2] ?? (QUICK ? 1 : 30));
 const RATE = Number(process.argv[3] ?? (QUICK ? 200_000 : 1_000_000));
@@ -280,7 +280,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runMain(main);

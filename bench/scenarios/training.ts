@@ -31,7 +31,7 @@ import path from 'node:path';
 import type * as Swanlab from 'swanlab-node';
 import type * as Tfjs from '@tensorflow/tfjs';
 import { compileFloor, floorRing } from '../lib/alternatives.js';
-import { QUICK, mean, medianCI, quantile, report, sorted, tempDir } from '../lib/common.js';
+import { QUICK, mean, medianCI, quantile, report, runMain, sorted, tempDir } from '../lib/common.js';
 
 const LOOP = process.argv[2] ?? 'tight';
 
@@ -402,7 +402,4 @@ async function tfjsLoop(swanlab: typeof Swanlab): Promise<TrainingResult> {
   };
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runMain(main);
