@@ -101,14 +101,9 @@ function makeSubclass(Base: new () => CallbackBase): new (options: Resolved) => 
     #globalStep = 0;
     /** Batches logged so far × logFreq (SwanLab's `batch_step`). */
     #batchStep = 0;
-    /**
-     * The batch logs' metric keys as the last logged batch had them, and the record logged
-     * for it, reused while the keys stay the same (all of a fit()): no key strings built and
-     * no object allocated per batch, and log() sees one record shape.
-     */
-    #batchKeys: string[] = [];
-    #batchNames: string[] = [];
-    #batchRecord: Record<string, number> | undefined;
+    /** `batch/<key>` and `epoch/<key>` for each key seen, made once: batch records go out every batch. */
+    readonly #batchNames = new Map<string, string>();
+    readonly #epochNames = new Map<string, string>();
     #nextEpochStep = 0;
     #lastYield = 0;
 
@@ -130,71 +125,27 @@ function makeSubclass(Base: new () => CallbackBase): new (options: Resolved) => 
       this.#globalStep++;
       const every = this.#o.every;
       if (every !== 0 && batch % every === 0 && logs !== undefined) {
-        api.log(this.#batchRecordFor(logs), this.#globalStep);
+        const record = metrics(logs, this.#batchNames, 'batch/', NOT_METRICS);
+        record['batch/batch_step'] = this.#batchStep;
+        this.#addLearningRate(record, 'batch/learning_rate');
+        api.log(record, this.#globalStep);
         this.#batchStep += every;
       }
       return this.#maybeYield();
     };
 
-    /**
-     * The record for one batch: the last one refilled while the batch logs carry the same
-     * metrics (all of a fit()), else a new one.
-     */
-    #batchRecordFor(logs: Logs): Record<string, number> {
-      const lr = this.#learningRate();
-      const record = this.#batchRecord;
-      if (record === undefined || hasLearningRate(record) !== (lr !== undefined)) return this.#newBatchRecord(logs, lr);
-      const keys = this.#batchKeys;
-      const names = this.#batchNames;
-      let i = 0;
-      for (const key in logs) {
-        if (NOT_METRICS.has(key)) continue;
-        const v = scalar(logs[key]);
-        if (i >= keys.length || keys[i] !== key || v === undefined) return this.#newBatchRecord(logs, lr);
-        record[names[i]!] = v;
-        i++;
-      }
-      if (i !== keys.length) return this.#newBatchRecord(logs, lr);
-      record['batch/batch_step'] = this.#batchStep;
-      if (lr !== undefined) record['batch/learning_rate'] = lr;
-      return record;
-    }
-
-    #newBatchRecord(logs: Logs, lr: number | undefined): Record<string, number> {
-      const record: Record<string, number> = {};
-      const keys: string[] = [];
-      for (const key in logs) {
-        if (NOT_METRICS.has(key)) continue;
-        const v = scalar(logs[key]);
-        if (v === undefined) continue;
-        record[`batch/${key}`] = v;
-        keys.push(key);
-      }
-      record['batch/batch_step'] = this.#batchStep;
-      if (lr !== undefined) record['batch/learning_rate'] = lr;
-      this.#batchKeys = keys;
-      this.#batchNames = keys.map((k) => `batch/${k}`);
-      this.#batchRecord = record;
-      return record;
-    }
-
     onEpochEnd = async (epoch: number, logs?: Logs): Promise<void> => {
-      const record: Record<string, number> = {};
-      for (const key in logs) {
-        const v = scalar(logs[key]);
-        if (v !== undefined) record[`epoch/${key}`] = v;
-      }
+      const record = metrics(logs, this.#epochNames, 'epoch/', undefined);
       record['epoch/epoch'] = epoch;
-      const lr = this.#learningRate();
-      if (lr !== undefined) record['epoch/learning_rate'] = lr;
+      this.#addLearningRate(record, 'epoch/learning_rate');
       const step = Math.max(epoch, this.#nextEpochStep);
       api.log(record, step);
       this.#nextEpochStep = step + 1;
     };
 
-    #learningRate(): number | undefined {
+    #addLearningRate(record: Record<string, number>, key: string): void {
       const lr = this.model?.optimizer?.learningRate;
-      return typeof lr === 'number' && Number.isFinite(lr) ? lr : undefined;
+      if (typeof lr === 'number' && Number.isFinite(lr)) record[key] = lr;
     }
 
     /** tfjs's default callback yields the same way: setImmediate, at most every yieldEveryMs. */
@@ -209,8 +160,21 @@ function makeSubclass(Base: new () => CallbackBase): new (options: Resolved) => 
   };
 }
 
-function hasLearningRate(record: Record<string, number>): boolean {
-  return 'batch/learning_rate' in record;
+/**
+ * The metrics of tfjs's `logs` as a record named `<prefix><key>`, leaving out `skip` and
+ * anything that is not a number or a one-value tensor. `names` keeps the names made.
+ */
+function metrics(logs: Logs | undefined, names: Map<string, string>, prefix: string, skip: ReadonlySet<string> | undefined): Record<string, number> {
+  const record: Record<string, number> = {};
+  for (const key in logs) {
+    if (skip?.has(key)) continue;
+    const v = scalar(logs[key]);
+    if (v === undefined) continue;
+    let name = names.get(key);
+    if (name === undefined) names.set(key, (name = prefix + key));
+    record[name] = v;
+  }
+  return record;
 }
 
 /** A number, or a scalar tensor's value; undefined for anything else. */
