@@ -125,7 +125,7 @@ function ratio(a: readonly number[], b: readonly number[]): Interval {
 
 /** Median, CI and differences over interleaved (without, with) pairs of per-iteration times. */
 function summarize(without: number[], withLog: number[]): Pick<TrainingResult, 'iterationNsWithout' | 'iterationNsWith' | 'overheadPct' | 'overheadPctLo' | 'overheadPctHi' | 'overheadNsPerIteration'> {
-  const pct = medianCI(withLog.map((w, i) => (w / without[i]! - 1) * 100));
+  const pct = ratio(withLog, without);
   return {
     iterationNsWithout: quantile(sorted(without), 0.5),
     iterationNsWith: quantile(sorted(withLog), 0.5),
