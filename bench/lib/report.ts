@@ -246,7 +246,8 @@ export function markdown(r: BenchReport): string {
   p('### Training-loop overhead: 4 metrics logged every iteration', '');
   p(
     'Each loop runs in rounds, with and without logging, order rotating, one swanlab run alive throughout; overhead = median over rounds of (with / without − 1), ' +
-      'with a distribution-free 95 % confidence interval. Tight loop: three runs a round, each its own compiled copy of the loop: no logging, `swanlab.log`, and the floor ' +
+      'with a distribution-free 95 % confidence interval. Tight loop: rounds from several processes one after another, pooled (each process lays out the inlined log() once, ' +
+      'and that layout moves its cost by tens of ns), three runs a round, each its own compiled copy of the loop: no logging, `swanlab.log`, and the floor ' +
       '(the same frame written into a SharedArrayBuffer with one `Atomics.store` and nothing checked, bench/lib/alternatives.ts `compileFloor`). ' +
       'tfjs: four runs a round, "without" being `model.fit` with no callback: a hand-written `{ onBatchEnd }` callback without and with log() ("tfjs callback alone" and "log() alone" split its overhead), ' +
       'and `swanlab.tfjsCallback(tf, { logFreq: \'batch\' })`, whose overhead the row shows. "log() in place" times each log() call inside the hand-written callback in extra fits ' +
@@ -260,13 +261,16 @@ export function markdown(r: BenchReport): string {
   );
   for (const t of r.training.rows) {
     p(
-      `| ${t.loop} | ${t.model} | ${t.pairs} × ${int(t.iterationsPerRun)} | ${int(t.iterationNsWithout)} | ${int(t.iterationNsWith)} | ${pct(t.overheadPct)} | ` +
+      `| ${t.loop} | ${t.model} | ${t.pairs}${t.processes > 1 ? ` (${t.processes} processes)` : ''} × ${int(t.iterationsPerRun)} | ${int(t.iterationNsWithout)} | ${int(t.iterationNsWith)} | ${pct(t.overheadPct)} | ` +
         `${pct(t.overheadPctLo)} … ${pct(t.overheadPctHi)} | ${signed(t.overheadNsPerIteration)} | ${split(t.callbackOnly)} | ${split(t.logOnly)} | ` +
         `${t.inPlaceLogNs < 0 ? '–' : `${int(t.inPlaceLogNs)} ns = ${fmt(t.inPlacePct, 3)} % (mean ${int(t.inPlaceLogMeanNs)} ns)`} | ` +
         `${'pct' in t.floor ? `${pct(t.floor.pct.median)} (${pct(t.floor.pct.lo)} … ${pct(t.floor.pct.hi)}), ${signed(t.floor.nsPerIteration)} ns` : `in place ${int(t.floor.inPlaceNs)} ns = ${fmt(t.floor.inPlacePct, 3)} %`} |`,
     );
   }
   p('');
+  for (const t of r.training.rows) {
+    if (t.processes > 1) p(`${t.loop}: the median overhead of each process, in the order they ran: ${t.perProcessPct.map((x) => pct(x)).join(', ')}.`, '');
+  }
   const tfjs = r.training.rows.find((t) => t.loop === 'tfjs');
   if (tfjs?.callbackSpanUs && tfjs.handWritten && tfjs.callbackOnly) {
     const span = tfjs.callbackSpanUs;

@@ -1,8 +1,13 @@
 /**
  * Training-loop overhead: a real training loop run with and without logging 4 metrics every
- * iteration, interleaved (A B, B A, A B … so drift and the other threads hit both alike), in
- * one process with one swanlab run alive throughout. The overhead is the median over pairs of
- * (time with / time without − 1), with a distribution-free 95 % confidence interval.
+ * iteration, interleaved (A B, B A, A B … so drift and the other threads hit both alike), with
+ * one swanlab run alive throughout. The overhead is the median over pairs of (time with /
+ * time without − 1), with a distribution-free 95 % confidence interval.
+ *
+ * The tight loop runs in several processes (JMH's forks), its rounds pooled: how V8 lays out a
+ * log() call inlined into a user's loop is decided once per process, and the same code costs
+ * 20-55 ns an iteration from one process to the next, a spread no number of rounds in one
+ * process averages out. Each process's own median is reported beside the pooled one.
  *
  *   node --import tsx bench/scenarios/training.ts tight   a hand-written MLP, a few µs an iteration
  *   node --import tsx bench/scenarios/training.ts tfjs    @tensorflow/tfjs (CPU backend) model.fit,
@@ -31,16 +36,22 @@ import path from 'node:path';
 import type * as Swanlab from 'swanlab-node';
 import type * as Tfjs from '@tensorflow/tfjs';
 import { compileFloor, floorRing } from '../lib/alternatives.js';
-import { QUICK, mean, medianCI, quantile, report, runMain, sorted, tempDir } from '../lib/common.js';
+import { QUICK, mean, medianCI, quantile, report, runMain, runScenario, sorted, tempDir } from '../lib/common.js';
 
 const LOOP = process.argv[2] ?? 'tight';
+/** The child mode of the tight loop: one process's rounds, reported raw to the parent. */
+const TIGHT_PROCESS = 'tight-process';
 
 export interface TrainingResult {
   loop: 'tight' | 'tfjs';
   /** What was trained, in words. */
   model: string;
-  /** Interleaved pairs timed (after the warm-up pairs). */
+  /** Interleaved pairs timed (after the warm-up pairs), all processes together. */
   pairs: number;
+  /** Processes the pairs were timed in (tight: several, pooled; tfjs: one). */
+  processes: number;
+  /** Each process's median overhead, percent (tight; one entry for tfjs). */
+  perProcessPct: number[];
   /** Iterations (tight) or batches (tfjs) per timed run. */
   iterationsPerRun: number;
   /** Median ns per iteration without / with logging. */
@@ -97,9 +108,14 @@ export interface Interval {
 type Metrics = { 'train/loss': number; 'train/acc': number; 'train/lr': number; 'train/epoch': number };
 
 async function main(): Promise<void> {
+  if (LOOP === 'tight') {
+    report(await tightProcesses());
+    return;
+  }
   const swanlab: typeof Swanlab = await import('swanlab-node');
   const tmp = tempDir('swanlab-bench-training-');
   swanlab.init({ logdir: path.join(tmp.dir, 'swanlog'), mode: 'offline', config: { bench: `training ${LOOP}` } });
+  if (LOOP !== 'tfjs' && LOOP !== TIGHT_PROCESS) throw new Error(`bench training: unknown loop ${JSON.stringify(LOOP)} (tight or tfjs)`);
   const result = LOOP === 'tfjs' ? await tfjsLoop(swanlab) : tightLoop(swanlab);
   await swanlab.finish();
   tmp.remove();
@@ -140,10 +156,47 @@ function summarize(without: number[], withLog: number[]): Pick<TrainingResult, '
 
 const TIGHT = { hidden: 16, batch: 8, points: 1024, lr: 0.05 };
 const TIGHT_ITERS = QUICK ? 2_000 : 10_000;
-const TIGHT_PAIRS = QUICK ? 6 : 150;
+/** Processes, one after another, each with its own swanlab run and its own compiled loops. */
+const TIGHT_PROCESSES = QUICK ? 2 : 5;
+/** Timed rounds per process. */
+const TIGHT_PAIRS = QUICK ? 3 : 40;
 const TIGHT_WARMUP_PAIRS = QUICK ? 2 : 10;
 
-function tightLoop(swanlab: typeof Swanlab): TrainingResult {
+/** One process's tight-loop rounds: ns per iteration of each arm, round by round. */
+interface TightRuns {
+  model: string;
+  without: number[];
+  withLog: number[];
+  withFloor: number[];
+  finalLoss: number;
+  finalAcc: number;
+}
+
+/** The tight loop in TIGHT_PROCESSES processes, their rounds pooled. */
+async function tightProcesses(): Promise<TrainingResult> {
+  const all: TightRuns[] = [];
+  for (let i = 0; i < TIGHT_PROCESSES; i++) all.push(await runScenario<TightRuns>('training', [TIGHT_PROCESS]));
+  const pool = (arm: 'without' | 'withLog' | 'withFloor'): number[] => all.flatMap((r) => r[arm]);
+  const [without, withLog, withFloor] = [pool('without'), pool('withLog'), pool('withFloor')];
+  const last = all[all.length - 1]!;
+  return {
+    loop: 'tight',
+    model: last.model,
+    pairs: without.length,
+    processes: all.length,
+    perProcessPct: all.map((r) => ratio(r.withLog, r.without).median),
+    iterationsPerRun: TIGHT_ITERS,
+    ...summarize(without, withLog),
+    inPlaceLogNs: -1,
+    inPlaceLogMeanNs: -1,
+    inPlacePct: -1,
+    floor: { pct: ratio(withFloor, without), nsPerIteration: quantile(sorted(withFloor.map((w, i) => w - without[i]!)), 0.5) },
+    finalLoss: last.finalLoss,
+    finalAcc: last.finalAcc,
+  };
+}
+
+function tightLoop(swanlab: typeof Swanlab): TightRuns {
   const { hidden: H, batch: B, points: N, lr } = TIGHT;
   let seed = 7;
   const rand = (): number => {
@@ -260,15 +313,10 @@ function tightLoop(swanlab: typeof Swanlab): TrainingResult {
   }
   const [without, withLog, withFloor] = runs as [number[], number[], number[]];
   return {
-    loop: 'tight',
     model: `hand-written MLP 2→${H}→2 (tanh, softmax), SGD on minibatches of ${B} (two spirals, ${N} points)`,
-    pairs: TIGHT_PAIRS,
-    iterationsPerRun: TIGHT_ITERS,
-    ...summarize(without, withLog),
-    inPlaceLogNs: -1,
-    inPlaceLogMeanNs: -1,
-    inPlacePct: -1,
-    floor: { pct: ratio(withFloor, without), nsPerIteration: quantile(sorted(withFloor.map((w, i) => w - without[i]!)), 0.5) },
+    without,
+    withLog,
+    withFloor,
     finalLoss: st.lastLoss,
     finalAcc: st.lastAcc,
   };
@@ -387,6 +435,8 @@ async function tfjsLoop(swanlab: typeof Swanlab): Promise<TrainingResult> {
     loop: 'tfjs',
     model: `@tensorflow/tfjs ${tf.version.tfjs} (${tf.getBackend()} backend) Dense ${D}→${hidden} relu→1 sigmoid, SGD, batches of ${batchSize} (${N} synthetic samples), logging through swanlab.tfjsCallback(tf, { logFreq: 'batch' })`,
     pairs: TFJS_PAIRS,
+    processes: 1,
+    perProcessPct: [summary.overheadPct],
     iterationsPerRun: batches,
     ...summary,
     handWritten: ratio(withLog, without),
