@@ -154,6 +154,7 @@ test('BENCH_QUICK=1 bench runs every scenario and writes a complete result file'
     assert.ok('inPlaceNs' in tfjs.floor && tfjs.floor.inPlaceNs >= 0 && Number.isFinite(tfjs.floor.inPlacePct), 'tfjs: the floor timed in place');
     // The tight loop ran in several processes, its rounds pooled; each process's median kept.
     assert.ok(tight.processes > 1 && tight.perProcessPct.length === tight.processes && tight.perProcessPct.every(Number.isFinite), 'tight: several processes, each with its median');
+    assert.ok(tight.aa && tight.aa.lo <= tight.aa.median && tight.aa.median <= tight.aa.hi, 'tight: the A/A arm (a second copy without logging) ran');
     assert.equal(tight.pairs % tight.processes, 0, 'tight: every process contributed the same number of rounds');
     assert.ok(tight.finalAcc > 0.6, `tight: the arms' copies of the loop trained one model (accuracy ${tight.finalAcc})`);
     assert.ok(tfjs.inPlaceLogNs >= 0 && Number.isFinite(tfjs.inPlacePct), 'tfjs: log() timed in place');

@@ -116,7 +116,9 @@ export function targets(r: Omit<BenchReport, 'targets' | 'totalSeconds'>): Targe
       target: 'tight training loop: overhead < 1 %',
       measured:
         `${pct(tight.overheadPct)} [95 % CI ${pct(tight.overheadPctLo)}, ${pct(tight.overheadPctHi)}], ${signed(tight.overheadNsPerIteration)} ns on ${ns(tight.iterationNsWithout)} an iteration` +
-        ('pct' in tight.floor ? `; the floor in the same loop ${pct(tight.floor.pct.median)} (${signed(tight.floor.nsPerIteration)} ns)` : ''),
+        ('pct' in tight.floor ? `; the floor in the same loop ${pct(tight.floor.pct.median)} (${signed(tight.floor.nsPerIteration)} ns)` : '') +
+        (tight.aa ? `; A/A (two copies without logging) ${pct(tight.aa.median)} [${pct(tight.aa.lo)}, ${pct(tight.aa.hi)}]` : '') +
+        `; per process ${tight.perProcessPct.map((x) => pct(x)).join(', ')}`,
       pass: tight.overheadPct < 1,
     },
     {
@@ -247,7 +249,7 @@ export function markdown(r: BenchReport): string {
   p(
     'Each loop runs in rounds, with and without logging, order rotating, one swanlab run alive throughout; overhead = median over rounds of (with / without − 1), ' +
       'with a distribution-free 95 % confidence interval. Tight loop: rounds from several processes one after another, pooled (each process lays out the inlined log() once, ' +
-      'and that layout moves its cost by tens of ns), three runs a round, each its own compiled copy of the loop: no logging, `swanlab.log`, and the floor ' +
+      'and that layout moves its cost by tens of ns), four runs a round, each its own compiled copy of the loop: no logging, a second copy with no logging (A/A: what the bench reads as overhead where there is none), `swanlab.log`, and the floor ' +
       '(the same frame written into a SharedArrayBuffer with one `Atomics.store` and nothing checked, bench/lib/alternatives.ts `compileFloor`). ' +
       'tfjs: four runs a round, "without" being `model.fit` with no callback: a hand-written `{ onBatchEnd }` callback without and with log() ("tfjs callback alone" and "log() alone" split its overhead), ' +
       'and `swanlab.tfjsCallback(tf, { logFreq: \'batch\' })`, whose overhead the row shows. "log() in place" times each log() call inside the hand-written callback in extra fits ' +
@@ -270,6 +272,7 @@ export function markdown(r: BenchReport): string {
   p('');
   for (const t of r.training.rows) {
     if (t.processes > 1) p(`${t.loop}: the median overhead of each process, in the order they ran: ${t.perProcessPct.map((x) => pct(x)).join(', ')}.`, '');
+    if (t.aa) p(`${t.loop}, A/A: the second copy of the loop without logging against the first, ${split(t.aa)}.`, '');
   }
   const tfjs = r.training.rows.find((t) => t.loop === 'tfjs');
   if (tfjs?.callbackSpanUs && tfjs.handWritten && tfjs.callbackOnly) {

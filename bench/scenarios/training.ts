@@ -92,6 +92,11 @@ export interface TrainingResult {
    * alternate batches (ns, and percent of the median batch).
    */
   floor: { pct: Interval; nsPerIteration: number } | { inPlaceNs: number; inPlacePct: number };
+  /**
+   * tight only: a second compiled copy of the loop without logging against the first (A/A,
+   * percent): what the bench reads as overhead when there is none, its resolution in this run.
+   */
+  aa?: Interval;
   /** A sanity check that the loop trained: final loss and accuracy of the last run. */
   finalLoss: number;
   finalAcc: number;
@@ -166,6 +171,8 @@ const TIGHT_WARMUP_PAIRS = QUICK ? 2 : 10;
 interface TightRuns {
   model: string;
   without: number[];
+  /** A second compiled copy of the loop without logging (the A/A arm). */
+  withoutCopy: number[];
   withLog: number[];
   withFloor: number[];
   finalLoss: number;
@@ -176,8 +183,8 @@ interface TightRuns {
 async function tightProcesses(): Promise<TrainingResult> {
   const all: TightRuns[] = [];
   for (let i = 0; i < TIGHT_PROCESSES; i++) all.push(await runScenario<TightRuns>('training', [TIGHT_PROCESS]));
-  const pool = (arm: 'without' | 'withLog' | 'withFloor'): number[] => all.flatMap((r) => r[arm]);
-  const [without, withLog, withFloor] = [pool('without'), pool('withLog'), pool('withFloor')];
+  const pool = (arm: 'without' | 'withoutCopy' | 'withLog' | 'withFloor'): number[] => all.flatMap((r) => r[arm]);
+  const [without, withoutCopy, withLog, withFloor] = [pool('without'), pool('withoutCopy'), pool('withLog'), pool('withFloor')];
   const last = all[all.length - 1]!;
   return {
     loop: 'tight',
@@ -191,6 +198,7 @@ async function tightProcesses(): Promise<TrainingResult> {
     inPlaceLogMeanNs: -1,
     inPlacePct: -1,
     floor: { pct: ratio(withFloor, without), nsPerIteration: quantile(sorted(withFloor.map((w, i) => w - without[i]!)), 0.5) },
+    aa: ratio(withoutCopy, without),
     finalLoss: last.finalLoss,
     finalAcc: last.finalAcc,
   };
@@ -298,23 +306,27 @@ function tightLoop(swanlab: typeof Swanlab): TightRuns {
   // Each arm runs its own compiled copy of train(), as a user's loop with and without the log
   // line are two functions: one copy with a switch between arms lets the arms' code shape
   // each other (a three-way switch made every iteration ~15 % slower and doubled the floor's
-  // cost in it). Rounds of three runs, order rotating: no log, swanlab.log, the floor.
+  // cost in it). Rounds of four runs, order rotating: no log, a second copy with no log (the
+  // A/A arm: how far two copies of the same loop differ, the bench's own resolution),
+  // swanlab.log, the floor.
   const scope = { x, y, w1, b1, w2, b2, gw1, gb1, gw2, gb2, h, B, N, H, lr, rec, st };
-  const arms = [undefined, swanlab.log, compileFloor(Object.keys(rec), floorRing(16 << 20))].map((l, i) => ownCopy(train, { ...scope, log: l }, `tight arm ${i}`));
-  const runs: number[][] = [[], [], []];
+  const logs = [undefined, undefined, swanlab.log, compileFloor(Object.keys(rec), floorRing(16 << 20))];
+  const arms = logs.map((l, i) => ownCopy(train, { ...scope, log: l }, `tight arm ${i}`));
+  const runs: number[][] = arms.map(() => []);
   for (let p = 0; p < TIGHT_WARMUP_PAIRS + TIGHT_PAIRS; p++) {
-    for (let j = 0; j < 3; j++) {
-      const arm = (p + j) % 3;
+    for (let j = 0; j < arms.length; j++) {
+      const arm = (p + j) % arms.length;
       const t0 = process.hrtime.bigint();
       arms[arm]!(TIGHT_ITERS);
       const ns = Number(process.hrtime.bigint() - t0) / TIGHT_ITERS;
       if (p >= TIGHT_WARMUP_PAIRS) runs[arm]!.push(ns);
     }
   }
-  const [without, withLog, withFloor] = runs as [number[], number[], number[]];
+  const [without, withoutCopy, withLog, withFloor] = runs as [number[], number[], number[], number[]];
   return {
     model: `hand-written MLP 2→${H}→2 (tanh, softmax), SGD on minibatches of ${B} (two spirals, ${N} points)`,
     without,
+    withoutCopy,
     withLog,
     withFloor,
     finalLoss: st.lastLoss,
