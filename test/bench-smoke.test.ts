@@ -156,7 +156,9 @@ test('BENCH_QUICK=1 bench runs every scenario and writes a complete result file'
     assert.ok(tight.processes > 1 && tight.perProcessPct.length === tight.processes && tight.perProcessPct.every(Number.isFinite), 'tight: several processes, each with its median');
     assert.ok(tight.aa && tight.aa.lo <= tight.aa.median && tight.aa.median <= tight.aa.hi, 'tight: the A/A arm (a second copy without logging) ran');
     assert.equal(tight.pairs % tight.processes, 0, 'tight: every process contributed the same number of rounds');
-    assert.ok(tight.finalAcc > 0.6, `tight: the arms' copies of the loop trained one model (accuracy ${tight.finalAcc})`);
+    // Over all the points, after the quick run's few iterations (seeded: the same every time):
+    // better than chance, so the arms' copies of the loop trained one model.
+    assert.ok(tight.finalLoss < Math.LN2 && tight.finalAcc > 0.55, `tight: the arms' copies of the loop trained one model (loss ${tight.finalLoss}, accuracy ${tight.finalAcc})`);
     assert.ok(tfjs.inPlaceLogNs >= 0 && Number.isFinite(tfjs.inPlacePct), 'tfjs: log() timed in place');
     const span = tfjs.callbackSpanUs;
     assert.ok(span && [span.none, span.callback, span.callbackLog, span.tfjsCallback].every((us) => Number.isFinite(us) && us > 0), 'tfjs: every arm\'s callback work timed in place');
