@@ -30,7 +30,9 @@
  * Both loops also run the floor in the same place (bench/lib/alternatives.ts `compileFloor`:
  * the same frame written into a SharedArrayBuffer with one Atomics.store, nothing checked), so
  * each overhead can be read against what any shared-memory logger pays in that loop: in the
- * tight loop as a third run per round, in tfjs timed in place on alternate batches.
+ * tight loop as one more run per round, in tfjs timed in place on alternate batches. The tight
+ * loop's rounds also run a second copy of the loop without logging (A/A): what the bench reads
+ * as overhead where there is none.
  */
 import path from 'node:path';
 import type * as Swanlab from 'swanlab-node';
