@@ -149,7 +149,7 @@ test('BENCH_QUICK=1 bench runs every scenario and writes a complete result file'
       assert.ok(t.overheadPctLo <= t.overheadPct && t.overheadPct <= t.overheadPctHi, `training ${t.loop}: the CI holds the median`);
     }
     const [tight, tfjs] = report.training.rows as [TrainingRow, TrainingRow];
-    // The floor ran in the same place: a third arm of the tight loop, timed in place in tfjs.
+    // The floor ran in the same place: an arm of the tight loop, timed in place in tfjs.
     assert.ok('pct' in tight.floor && tight.floor.pct.lo <= tight.floor.pct.median && tight.floor.pct.median <= tight.floor.pct.hi, 'tight: the floor arm ran');
     assert.ok('inPlaceNs' in tfjs.floor && tfjs.floor.inPlaceNs >= 0 && Number.isFinite(tfjs.floor.inPlacePct), 'tfjs: the floor timed in place');
     // The tight loop ran in several processes, its rounds pooled; each process's median kept.

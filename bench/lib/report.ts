@@ -266,7 +266,7 @@ export function markdown(r: BenchReport): string {
       `| ${t.loop} | ${t.model} | ${t.pairs}${t.processes > 1 ? ` (${t.processes} processes)` : ''} × ${int(t.iterationsPerRun)} | ${int(t.iterationNsWithout)} | ${int(t.iterationNsWith)} | ${pct(t.overheadPct)} | ` +
         `${pct(t.overheadPctLo)} … ${pct(t.overheadPctHi)} | ${signed(t.overheadNsPerIteration)} | ${split(t.callbackOnly)} | ${split(t.logOnly)} | ` +
         `${t.inPlaceLogNs < 0 ? '–' : `${int(t.inPlaceLogNs)} ns = ${fmt(t.inPlacePct, 3)} % (mean ${int(t.inPlaceLogMeanNs)} ns)`} | ` +
-        `${'pct' in t.floor ? `${pct(t.floor.pct.median)} (${pct(t.floor.pct.lo)} … ${pct(t.floor.pct.hi)}), ${signed(t.floor.nsPerIteration)} ns` : `in place ${int(t.floor.inPlaceNs)} ns = ${fmt(t.floor.inPlacePct, 3)} %`} |`,
+        `${'pct' in t.floor ? `${split(t.floor.pct)}, ${signed(t.floor.nsPerIteration)} ns` : `in place ${int(t.floor.inPlaceNs)} ns = ${fmt(t.floor.inPlacePct, 3)} %`} |`,
     );
   }
   p('');
@@ -283,9 +283,9 @@ export function markdown(r: BenchReport): string {
       '| callbacks passed to `model.fit` | callback work per batch µs | added to a batch | share of a batch | A/B, whole fit (95 % CI) |',
       '|---|---:|---:|---:|---:|',
       `| none (tfjs's own: BaseLogger, History, its default yielding callback) | ${fmt(span.none, 1)} | – | – | – |`,
-      `| hand-written \`{ onBatchEnd }\`, without log() | ${fmt(span.callback, 1)} | ${signed(span.callback - span.none, 1)} µs | ${pct(spanPct(tfjs, span.callback), 3)} | ${pct(tfjs.callbackOnly.median)} (${pct(tfjs.callbackOnly.lo)} … ${pct(tfjs.callbackOnly.hi)}) |`,
-      `| hand-written \`{ onBatchEnd }\`, with log() | ${fmt(span.callbackLog, 1)} | ${signed(span.callbackLog - span.none, 1)} µs | ${pct(spanPct(tfjs, span.callbackLog), 3)} | ${pct(tfjs.handWritten.median)} (${pct(tfjs.handWritten.lo)} … ${pct(tfjs.handWritten.hi)}) |`,
-      `| \`swanlab.tfjsCallback(tf, { logFreq: 'batch' })\` | ${fmt(span.tfjsCallback, 1)} | ${signed(span.tfjsCallback - span.none, 1)} µs | ${pct(spanPct(tfjs, span.tfjsCallback), 3)} | ${pct(tfjs.overheadPct)} (${pct(tfjs.overheadPctLo)} … ${pct(tfjs.overheadPctHi)}) |`,
+      `| hand-written \`{ onBatchEnd }\`, without log() | ${fmt(span.callback, 1)} | ${signed(span.callback - span.none, 1)} µs | ${pct(spanPct(tfjs, span.callback), 3)} | ${split(tfjs.callbackOnly)} |`,
+      `| hand-written \`{ onBatchEnd }\`, with log() | ${fmt(span.callbackLog, 1)} | ${signed(span.callbackLog - span.none, 1)} µs | ${pct(spanPct(tfjs, span.callbackLog), 3)} | ${split(tfjs.handWritten)} |`,
+      `| \`swanlab.tfjsCallback(tf, { logFreq: 'batch' })\` | ${fmt(span.tfjsCallback, 1)} | ${signed(span.tfjsCallback - span.none, 1)} µs | ${pct(spanPct(tfjs, span.tfjsCallback), 3)} | ${split({ median: tfjs.overheadPct, lo: tfjs.overheadPctLo, hi: tfjs.overheadPctHi })} |`,
       '',
     );
   }

@@ -89,7 +89,7 @@ export interface TrainingResult {
   /** tfjs only: inPlaceLogNs over the median batch time, in percent; -1 for tight. */
   inPlacePct: number;
   /**
-   * The floor in the same loop: tight, a third run per round against the run without logging
+   * The floor in the same loop: tight, one more run per round against the run without logging
    * (median over rounds, percent, and ns per iteration); tfjs, timed in place like log() on
    * alternate batches (ns, and percent of the median batch).
    */
@@ -119,10 +119,10 @@ async function main(): Promise<void> {
     report(await tightProcesses());
     return;
   }
+  if (LOOP !== 'tfjs' && LOOP !== TIGHT_PROCESS) throw new Error(`bench training: unknown loop ${JSON.stringify(LOOP)} (tight or tfjs)`);
   const swanlab: typeof Swanlab = await import('swanlab-node');
   const tmp = tempDir('swanlab-bench-training-');
   swanlab.init({ logdir: path.join(tmp.dir, 'swanlog'), mode: 'offline', config: { bench: `training ${LOOP}` } });
-  if (LOOP !== 'tfjs' && LOOP !== TIGHT_PROCESS) throw new Error(`bench training: unknown loop ${JSON.stringify(LOOP)} (tight or tfjs)`);
   const result = LOOP === 'tfjs' ? await tfjsLoop(swanlab) : tightLoop(swanlab);
   await swanlab.finish();
   tmp.remove();
@@ -146,6 +146,11 @@ function ratio(a: readonly number[], b: readonly number[]): Interval {
   return medianCI(a.map((x, i) => (x / b[i]! - 1) * 100));
 }
 
+/** Median over rounds of a − b. */
+function medianDifference(a: readonly number[], b: readonly number[]): number {
+  return quantile(sorted(a.map((x, i) => x - b[i]!)), 0.5);
+}
+
 /** Median, CI and differences over interleaved (without, with) pairs of per-iteration times. */
 function summarize(without: number[], withLog: number[]): Pick<TrainingResult, 'iterationNsWithout' | 'iterationNsWith' | 'overheadPct' | 'overheadPctLo' | 'overheadPctHi' | 'overheadNsPerIteration'> {
   const pct = ratio(withLog, without);
@@ -155,7 +160,7 @@ function summarize(without: number[], withLog: number[]): Pick<TrainingResult, '
     overheadPct: pct.median,
     overheadPctLo: pct.lo,
     overheadPctHi: pct.hi,
-    overheadNsPerIteration: quantile(sorted(withLog.map((w, i) => w - without[i]!)), 0.5),
+    overheadNsPerIteration: medianDifference(withLog, without),
   };
 }
 
@@ -199,7 +204,7 @@ async function tightProcesses(): Promise<TrainingResult> {
     inPlaceLogNs: -1,
     inPlaceLogMeanNs: -1,
     inPlacePct: -1,
-    floor: { pct: ratio(withFloor, without), nsPerIteration: quantile(sorted(withFloor.map((w, i) => w - without[i]!)), 0.5) },
+    floor: { pct: ratio(withFloor, without), nsPerIteration: medianDifference(withFloor, without) },
     aa: ratio(withoutCopy, without),
     finalLoss: last.finalLoss,
     finalAcc: last.finalAcc,
