@@ -302,6 +302,19 @@ describe('exit paths: each child ends one way; its run file holds every value an
     assert.equal(run.stoppedAt, null);
   });
 
+  test('kill -9 while the thread computes after a burst of log() calls: the whole burst is on disk (the last frames via the head hint)', async () => {
+    const logdir = tempDir('swanlab-exit-');
+    const child = spawnFixture('exit-sigkill-busy.mjs', logdir);
+    await child.waitFor('logged');
+    await sleep(300);
+    child.kill('SIGKILL');
+    const e = await child.ended;
+    assert.deepEqual([e.code, e.signal, e.stderr], [null, 'SIGKILL', '']);
+    const burst: string[] = [];
+    for (let i = 0; i < 2000; i++) burst.push(`x@${i}=${i}`, `y@${i}=${2 * i}`);
+    assert.deepEqual(readOnlyRun(logdir).transcript, expectedTranscript([...KNOWN, ...burst]));
+  });
+
   test('the worker dies: log() says so once on stderr and never hangs; finish() rejects with SWANLAB_WORKER_DIED', async () => {
     const logdir = tempDir('swanlab-exit-');
     const e = await runFixture('worker-dies.mjs', logdir);

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { FrameKind, blobFrameBytes } from '../src/shared/frames.js';
 import { WAKE_SLOT, createSharedRing } from '../src/shared/layout.js';
-import { RingReader, RingWriter } from '../src/shared/ring.js';
+import { HINT_AGE_MS, RingReader, RingWriter } from '../src/shared/ring.js';
 
 /** Payload of frame `seq`: its length and bytes derived from seq, so any mix-up shows. */
 function payloadFor(seq: number, len: number): Uint8Array {
@@ -110,7 +110,69 @@ test('the writer wakes the consumer once past half full, and again only after th
   assert.deepEqual(seen, Array.from({ length: 16 }, (_, i) => i + 4));
 });
 
-test('a deliberately slow consumer on another thread receives every frame, in order, while the producer blocks', async () => {
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+test('lazy commits are published at the first commit after the consumer asked; a hint is read once it is HINT_AGE_MS old', () => {
+  const sab = createSharedRing(4096);
+  const w = new RingWriter(sab);
+  const r = new RingReader(sab);
+  const seen: number[] = [];
+  const visit = (_o: number, _b: number, _k: number, aux: number) => seen.push(aux);
+  const write = (seq: number, lazy: boolean) => {
+    const bytes = blobFrameBytes(8);
+    const pos = w.reserve(bytes);
+    w.writeBlob(pos, FrameKind.MESSAGE, seq, payloadFor(seq, 8));
+    if (lazy) w.commitLazy(bytes);
+    else w.commit(bytes);
+  };
+  write(0, true);
+  write(1, true);
+  write(2, true);
+  const t0 = performance.now();
+  r.drain(visit);
+  assert.deepEqual(seen, [0], 'the first lazy commit publishes; the next two leave only the hint');
+  r.drain(visit);
+  if (performance.now() - t0 < HINT_AGE_MS) assert.deepEqual(seen, [0], 'a hint younger than HINT_AGE_MS is not read');
+  r.setClock(Date.now()); // a worker pass: it asks for the head
+  write(3, true);
+  write(4, true);
+  r.drain(visit);
+  assert.deepEqual(seen.slice(0, 4), [0, 1, 2, 3], 'the first commit after the request published every frame before it');
+  sleepMs(HINT_AGE_MS + 5);
+  r.drain(visit);
+  assert.deepEqual(seen, [0, 1, 2, 3, 4], 'the hint, once old enough');
+  write(5, true);
+  write(6, false);
+  r.drain(visit);
+  assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6], 'an eager commit publishes the lazy ones before it');
+  assert.equal(r.hasFrames(), false);
+});
+
+test('a lazy writer whose ring is full publishes, so the reader can make room', () => {
+  const sab = createSharedRing(4096);
+  const w = new RingWriter(sab);
+  const r = new RingReader(sab);
+  const bytes = blobFrameBytes(500);
+  let n = 0;
+  for (let pos = w.reserve(bytes); pos >= 0; pos = w.reserve(bytes)) {
+    w.writeBlob(pos, FrameKind.MESSAGE, n, payloadFor(n, 500));
+    w.commitLazy(bytes);
+    n++;
+  }
+  const seen: number[] = [];
+  r.drain((_o, _b, _k, aux) => seen.push(aux));
+  assert.deepEqual(seen, Array.from({ length: n }, (_, i) => i));
+});
+
+for (const commit of ['commit', 'commitLazy'] as const) {
+  test(`a deliberately slow consumer on another thread receives every frame, in order, while the producer blocks (${commit})`, async () => {
+    await slowConsumer(commit);
+  });
+}
+
+async function slowConsumer(commit: 'commit' | 'commitLazy'): Promise<void> {
   const sab = createSharedRing(4096);
   const ringModule = path.resolve('dist/cjs/shared/ring.js');
   // The consumer sleeps 1 ms after every few frames, so the producer fills the ring and waits.
@@ -151,11 +213,11 @@ test('a deliberately slow consumer on another thread receives every frame, in or
     }
     assert.ok(pos >= 0, `no room for frame ${seq} within 10 s`);
     w.writeBlob(pos, FrameKind.MESSAGE, seq & 0xffffff, p);
-    w.commit(bytes);
+    w[commit](bytes);
   }
   const result = await done;
   await consumer.terminate();
   assert.deepEqual(result.errors, []);
   assert.equal(result.expected, 3000);
   assert.ok(blocked > 100, `the producer should have waited for space often (waited ${blocked} times)`);
-});
+}

@@ -3,8 +3,9 @@
  *
  * For a flat object with the last call's keys, all numbers, the call is the compiled log() of
  * that key list (shape-writer.ts): a for-in that compares the keys, `keyId, value` pairs
- * written straight into the shared memory, and an Atomics.store; no allocation (bench "Heap
- * allocated per call"; "log({loss, acc})" against "floor"). Anything else (another key list,
+ * written straight into the shared memory, and a commit that publishes the head once per
+ * worker pass (ring.ts, commitLazy); no allocation (bench "Heap allocated per call";
+ * "log({loss, acc})" against "floor"). Anything else (another key list,
  * a new key, a nested object, a value to convert, media, an error, a closed run) leaves the
  * fast path before committing and takes `#logChecked`, then `#logSlow`, which allocates
  * freely. Media never reach the compiled writers: they return false on a non-number, and a

@@ -57,7 +57,7 @@ export function compileShape(keys: readonly string[], ids: readonly number[], ri
   lines.push(
     `u32[w] = ${bytes}; u32[w + 1] = ${(FrameKind.SCALARS | (keys.length << 8)) >>> 0};`,
     'f64[d + 1] = ring.clock(); f64[d + 2] = step;',
-    `ring.commit(${bytes});`,
+    `ring.commitLazy(${bytes});`,
     'return true;',
   );
   // eslint-disable-next-line @typescript-eslint/no-implied-eval

@@ -7,7 +7,8 @@
  *  byte 0            64                128               192          256            256 + capacity
  *  ├─ line 0 ────────┼─ line 1 ────────┼─ line 2 ────────┼─ line 3 ───┼─ ring data ──────────────┤
  *  │ HEAD  WAKE      │ TAIL  STATE ACK │ CLOCK (f64)     │ (spare)    │ frames, 8-byte aligned   │
- *  │ SPACE_WANTED    │ DUPLICATES      │                 │            │                          │
+ *  │ SPACE_WANTED    │ DUPLICATES      │ PUBLISH_REQUEST │            │                          │
+ *  │ HEAD_HINT       │                 │                 │            │                          │
  *  │ (producer writes)│ (consumer writes)│ (consumer writes)│           │                          │
  * ```
  *
@@ -20,7 +21,7 @@
  */
 
 /** Version of this layout and of the frame formats; passed in workerData and checked by the worker. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Bytes before the ring data. */
 export const CONTROL_BYTES = 256;
@@ -32,6 +33,11 @@ export const HEAD_SLOT = 0;
 export const WAKE_SLOT = 1;
 /** Non-zero while the producer is blocked waiting for space: asks the consumer to notify TAIL. */
 export const SPACE_WANTED_SLOT = 2;
+/**
+ * The producer's head after its last lazy commit, a plain (unsynchronized) store: the
+ * consumer trusts it only once it has seen it for HINT_AGE_MS (ring.ts, RingWriter.commitLazy).
+ */
+export const HEAD_HINT_SLOT = 3;
 
 // Line 1: written by the consumer (worker).
 /** Consumer position: bytes ever consumed (u32, wrapping). */
@@ -46,6 +52,8 @@ export const DUPLICATES_SLOT = 19;
 // Line 2: written by the consumer.
 /** Index in a Float64Array view of the buffer: the worker's wall clock (ms since epoch). */
 export const CLOCK_F64_INDEX = 128 / 8;
+/** Incremented by the consumer on each pass: asks the producer to publish HEAD at its next lazy commit. */
+export const PUBLISH_REQUEST_SLOT = 144 / 4;
 
 /** Values of {@link STATE_SLOT}. */
 export const WorkerState = {
