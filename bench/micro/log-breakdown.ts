@@ -13,6 +13,8 @@
  *   for-in frozen  the same against Object.freeze()d array: ~7 ns more on Node 20, which is
  *                  why shape-writer.ts keeps a plain copy of the keys
  *   compiled       shape-writer.ts's compiled log() for {loss, acc}, over a RingWriter
+ *   compiled eager the same, publishing the head with Atomics.store on every call, as before
+ *                  RingWriter.commitLazy (no worker asks here, so `compiled` never publishes)
  *   encoder        LogEncoder.log(rec), the whole fast path below Run.log
  * Prints the median ns per call over 1000-call batches.
  */
@@ -22,7 +24,7 @@ import { RingWriter } from '../../dist/cjs/shared/ring.js';
 import { LogEncoder } from '../../dist/cjs/main/log-encoder.js';
 import { compileShape } from '../../dist/cjs/main/shape-writer.js';
 
-const ROWS = ['floor', 'for-in plain', 'for-in frozen', 'compiled', 'encoder'] as const;
+const ROWS = ['floor', 'for-in plain', 'for-in frozen', 'compiled', 'compiled eager', 'encoder'] as const;
 type Row = (typeof ROWS)[number];
 const RING = 1 << 22;
 const ROUNDS = 3000;
@@ -30,8 +32,15 @@ const WARMUP = 300;
 
 type Rec = { loss: number; acc: number };
 
+/** A ring whose lazy commit is the eager one: the compiled writer as it was before commitLazy. */
+class EagerRing extends RingWriter {
+  override commitLazy(bytes: number): void {
+    this.commit(bytes);
+  }
+}
+
 function makeRow(row: Row): (r: Rec) => void {
-  const ring = new RingWriter(createSharedRing(RING));
+  const ring = row === 'compiled eager' ? new EagerRing(createSharedRing(RING)) : new RingWriter(createSharedRing(RING));
   // Stands in for the worker: a full ring is emptied at once.
   const reserveSlow = (bytes: number): number => {
     Atomics.store(ring.ctrl, TAIL_SLOT, Atomics.load(ring.ctrl, HEAD_SLOT));
@@ -62,7 +71,8 @@ function makeRow(row: Row): (r: Rec) => void {
       return forIn(['loss', 'acc']);
     case 'for-in frozen':
       return forIn(Object.freeze(['loss', 'acc']));
-    case 'compiled': {
+    case 'compiled':
+    case 'compiled eager': {
       const log = compileShape(['loss', 'acc'], [0, 1], ring, reserveSlow).log;
       return (r) => void log(r, -1);
     }
