@@ -287,15 +287,20 @@ describe('exit paths: each child ends one way; its run file holds every value an
     assert.deepEqual(run.finish, { state: 'FINISHED', error: '' });
   });
 
-  test('kill -9 300 ms after the last log(): every value logged is readable; no FinishRecord; the reader stops cleanly', async () => {
+  /** Run `fixture` until it prints "logged", kill -9 it 300 ms later; its log dir. */
+  async function killedAfterLogged(fixture: string): Promise<string> {
     const logdir = tempDir('swanlab-exit-');
-    const child = spawnFixture('exit-sigkill.mjs', logdir);
+    const child = spawnFixture(fixture, logdir);
     await child.waitFor('logged');
     await sleep(300);
     child.kill('SIGKILL');
     const e = await child.ended;
     assert.deepEqual([e.code, e.signal, e.stderr], [null, 'SIGKILL', '']);
-    const run = readOnlyRun(logdir);
+    return logdir;
+  }
+
+  test('kill -9 300 ms after the last log(): every value logged is readable; no FinishRecord; the reader stops cleanly', async () => {
+    const run = readOnlyRun(await killedAfterLogged('exit-sigkill.mjs'));
     assert.deepEqual(run.transcript, expectedTranscript([...KNOWN, 'last@0=1']));
     assert.deepEqual(run.console, ['logged'], 'a console line is on disk within the same ~100 ms as a value');
     assert.equal(run.finish, undefined);
@@ -303,13 +308,7 @@ describe('exit paths: each child ends one way; its run file holds every value an
   });
 
   test('kill -9 while the thread computes after a burst of log() calls: the whole burst is on disk (the last frames via the head hint)', async () => {
-    const logdir = tempDir('swanlab-exit-');
-    const child = spawnFixture('exit-sigkill-busy.mjs', logdir);
-    await child.waitFor('logged');
-    await sleep(300);
-    child.kill('SIGKILL');
-    const e = await child.ended;
-    assert.deepEqual([e.code, e.signal, e.stderr], [null, 'SIGKILL', '']);
+    const logdir = await killedAfterLogged('exit-sigkill-busy.mjs');
     const burst: string[] = [];
     for (let i = 0; i < 2000; i++) burst.push(`x@${i}=${i}`, `y@${i}=${2 * i}`);
     assert.deepEqual(readOnlyRun(logdir).transcript, expectedTranscript([...KNOWN, ...burst]));
