@@ -98,6 +98,36 @@ test('one callback over fits whose metrics differ: each batch logs exactly the m
   assert.deepEqual(steps(ps, 'batch/batch_step'), [1, 2, 3, 4, 5, 6, 7, 8]);
 });
 
+test('batch logs whose metrics change from one batch to the next: each batch logs exactly its own, the learning rate too', async () => {
+  const run = swanlab.init({ logdir: tempDir(), mode: 'offline' });
+  const cb = swanlab.tfjsCallback(tf, { logFreq: 'batch', yieldEveryMs: Infinity });
+  // What the callback reads of the model: its optimizer's learning rate.
+  const setModel = (m: unknown): void => void Object.assign(cb, { model: m });
+  // The callback refills one record while the metrics stay the same: every kind of change here.
+  const batches: [Record<string, unknown>, number | undefined][] = [
+    [{ batch: 0, size: 8, loss: 1, acc: 0.5 }, undefined],
+    [{ batch: 1, size: 8, loss: 2, acc: 0.6 }, 0.1], // the learning rate appears
+    [{ batch: 2, size: 8, acc: 0.7, loss: 3 }, 0.1], // another order
+    [{ batch: 3, size: 8, loss: 4, note: 'text' }, 0.1], // acc gone; a value that is not a number
+    [{ batch: 4, size: 8, loss: 5, note: 'text' }, undefined], // the learning rate gone
+    [{ batch: 5, size: 8, loss: 6, note: 'text' }, undefined],
+    [{ batch: 6, size: 8, loss: 7, note: 8 }, undefined], // the left-out key becomes a number
+  ];
+  for (const [i, [logs, lr]] of batches.entries()) {
+    setModel(lr === undefined ? undefined : { optimizer: { learningRate: lr } });
+    await cb.onBatchEnd(i, logs as tf.Logs);
+  }
+  await swanlab.finish();
+  const ps = points(run.dir);
+  assert.deepEqual(steps(ps, 'batch/loss'), [1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(values(ps, 'batch/loss'), [1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(steps(ps, 'batch/acc'), [1, 2, 3]);
+  assert.deepEqual(values(ps, 'batch/acc'), [0.5, 0.6, 0.7]);
+  assert.deepEqual(steps(ps, 'batch/learning_rate'), [2, 3, 4]);
+  assert.deepEqual(values(ps, 'batch/batch_step'), [0, 1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(steps(ps, 'batch/note'), [7]);
+});
+
 test('validation metrics arrive with the epoch: epoch/val_loss and epoch/val_acc', async () => {
   const run = swanlab.init({ logdir: tempDir(), mode: 'offline' });
   const { model, xs, ys } = setup();

@@ -104,6 +104,8 @@ function makeSubclass(Base: new () => CallbackBase): new (options: Resolved) => 
     /** `batch/<key>` and `epoch/<key>` for each key seen, made once: batch records go out every batch. */
     readonly #batchNames = new Map<string, string>();
     readonly #epochNames = new Map<string, string>();
+    /** Last batch's record, refilled while tfjs's batch logs keep their metrics (BatchRecord). */
+    #batchRecord: BatchRecord | undefined;
     #nextEpochStep = 0;
     #lastYield = 0;
 
@@ -125,9 +127,12 @@ function makeSubclass(Base: new () => CallbackBase): new (options: Resolved) => 
       this.#globalStep++;
       const every = this.#o.every;
       if (every !== 0 && batch % every === 0 && logs !== undefined) {
-        const record = metrics(logs, this.#batchNames, 'batch/', NOT_METRICS);
-        record['batch/batch_step'] = this.#batchStep;
-        this.#addLearningRate(record, 'batch/learning_rate');
+        const lr = this.#learningRate();
+        let record = this.#batchRecord?.refill(logs, this.#batchStep, lr);
+        if (record === undefined) {
+          this.#batchRecord = new BatchRecord(logs, this.#batchNames, this.#batchStep, lr);
+          record = this.#batchRecord.record;
+        }
         api.log(record, this.#globalStep);
         this.#batchStep += every;
       }
@@ -137,15 +142,17 @@ function makeSubclass(Base: new () => CallbackBase): new (options: Resolved) => 
     onEpochEnd = async (epoch: number, logs?: Logs): Promise<void> => {
       const record = metrics(logs, this.#epochNames, 'epoch/', undefined);
       record['epoch/epoch'] = epoch;
-      this.#addLearningRate(record, 'epoch/learning_rate');
+      const lr = this.#learningRate();
+      if (lr !== undefined) record['epoch/learning_rate'] = lr;
       const step = Math.max(epoch, this.#nextEpochStep);
       api.log(record, step);
       this.#nextEpochStep = step + 1;
     };
 
-    #addLearningRate(record: Record<string, number>, key: string): void {
+    /** The optimizer's learning rate when it is a plain finite number. */
+    #learningRate(): number | undefined {
       const lr = this.model?.optimizer?.learningRate;
-      if (typeof lr === 'number' && Number.isFinite(lr)) record[key] = lr;
+      return typeof lr === 'number' && Number.isFinite(lr) ? lr : undefined;
     }
 
     /** tfjs's default callback yields the same way: setImmediate, at most every yieldEveryMs. */
@@ -162,9 +169,16 @@ function makeSubclass(Base: new () => CallbackBase): new (options: Resolved) => 
 
 /**
  * The metrics of tfjs's `logs` as a record named `<prefix><key>`, leaving out `skip` and
- * anything that is not a number or a one-value tensor. `names` keeps the names made.
+ * anything that is not a number or a one-value tensor. `names` keeps the names made; `used`,
+ * when given, gets the keys of `logs` that went in, in order.
  */
-function metrics(logs: Logs | undefined, names: Map<string, string>, prefix: string, skip: ReadonlySet<string> | undefined): Record<string, number> {
+function metrics(
+  logs: Logs | undefined,
+  names: Map<string, string>,
+  prefix: string,
+  skip: ReadonlySet<string> | undefined,
+  used?: string[],
+): Record<string, number> {
   const record: Record<string, number> = {};
   for (const key in logs) {
     if (skip?.has(key)) continue;
@@ -173,8 +187,59 @@ function metrics(logs: Logs | undefined, names: Map<string, string>, prefix: str
     let name = names.get(key);
     if (name === undefined) names.set(key, (name = prefix + key));
     record[name] = v;
+    used?.push(key);
   }
   return record;
+}
+
+/**
+ * A batch record reused from batch to batch: tfjs passes the same metrics every batch, so the
+ * record is refilled in place (no object, and no name lookups, per batch) and log() sees one
+ * record shape. Any change in the metrics, or in whether the learning rate is a number, makes
+ * refill() return undefined and the caller builds a new one.
+ */
+class BatchRecord {
+  readonly record: Record<string, number>;
+  /** Keys of tfjs's logs behind the record's metrics, in order, and the record's name for each. */
+  readonly #keys: string[] = [];
+  readonly #names: string[];
+  readonly #hasLearningRate: boolean;
+
+  constructor(logs: Logs, names: Map<string, string>, batchStep: number, lr: number | undefined) {
+    this.record = metrics(logs, names, 'batch/', NOT_METRICS, this.#keys);
+    this.#names = this.#keys.map((k) => names.get(k)!);
+    this.#hasLearningRate = lr !== undefined;
+    this.#fillTail(batchStep, lr);
+  }
+
+  /** The record holding this batch's values, or undefined when `logs` no longer fits it. */
+  refill(logs: Logs, batchStep: number, lr: number | undefined): Record<string, number> | undefined {
+    if ((lr !== undefined) !== this.#hasLearningRate) return undefined;
+    const keys = this.#keys;
+    const names = this.#names;
+    const record = this.record;
+    let n = 0;
+    for (const key in logs) {
+      if (NOT_METRICS.has(key)) continue;
+      const v = scalar(logs[key]);
+      // A key left out (not a number) stays out; one that went in must still be a number.
+      if (v === undefined) {
+        if (keys[n] === key) return undefined;
+        continue;
+      }
+      if (keys[n] !== key) return undefined;
+      record[names[n]!] = v;
+      n++;
+    }
+    if (n !== keys.length) return undefined;
+    this.#fillTail(batchStep, lr);
+    return record;
+  }
+
+  #fillTail(batchStep: number, lr: number | undefined): void {
+    this.record['batch/batch_step'] = batchStep;
+    if (lr !== undefined) this.record['batch/learning_rate'] = lr;
+  }
 }
 
 /** A number, or a scalar tensor's value; undefined for anything else. */
