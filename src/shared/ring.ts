@@ -244,8 +244,8 @@ let primed = false;
 
 /**
  * Run the writer's rare paths (tail re-read, WRAP, early wake, a lazy commit that publishes) on
- * a throwaway ring, once per
- * process, so V8 has type feedback for them before log() is optimized into a user's loop.
+ * a throwaway ring, once per process, so V8 has type feedback for them before log() is
+ * optimized into a user's loop.
  * Without it the first wrap or early wake, 150 000 calls into a run, deoptimizes that whole
  * loop, whose own float arithmetic then allocates until it is optimized again (bench "Heap
  * allocated per call": 2-6 B/call and a scavenge, against 0.3 B/call). 64 frames: more
