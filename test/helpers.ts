@@ -2,13 +2,33 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readRun, type RunRecord } from 'swanlab-node';
+import { after } from 'node:test';
+import { getRun, readRun, type RunRecord } from 'swanlab-node';
 // No test reaches a real SwanLab: no saved login, no key from the environment (see the file).
-import './fake-swanlab/env.js';
+import { SWANLAB_ROOT } from './fake-swanlab/env.js';
 
-/** A fresh empty directory under the OS temp dir. */
+/** Directories made by tempDir() in this test process, and its private SWANLAB_ROOT. */
+const made: string[] = [SWANLAB_ROOT];
+
+// After the file's tests, remove what tempDir() made (runs of 35 MB and more add up in /tmp),
+// unless a run is still open, whose exit hook will write into its folder, or
+// SWANLAB_TEST_KEEP=1 asks to keep them for a look.
+after(() => {
+  if (process.env.SWANLAB_TEST_KEEP === '1' || getRun() !== undefined) return;
+  for (const dir of made) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // A folder something still holds stays: it is only a temp dir.
+    }
+  }
+});
+
+/** A fresh empty directory under the OS temp dir, removed after the file's tests. */
 export function tempDir(prefix = 'swanlab-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** A scalar as written: key, step and value. */
