@@ -152,9 +152,8 @@ export class RingWriter extends RingViews {
 
   /** Publish the frame written at the last reserve() (and any WRAP before it): `bytes` of it. */
   commit(bytes: number): void {
-    const head = (this.#head + bytes) >>> 0;
-    this.#head = head;
-    Atomics.store(this.ctrl, HEAD_SLOT, head | 0);
+    this.#head = (this.#head + bytes) >>> 0;
+    this.publish();
   }
 
   /**
