@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { test } from 'node:test';
 import { create, toBinary } from '@bufbuild/protobuf';
 import fc from 'fast-check';
@@ -18,6 +19,7 @@ import {
   scalarRecordMaxLength,
   timestampFromMs,
 } from '../src/format/index.js';
+import { crc32 } from '../src/format/crc32.js';
 
 const GOLDEN_HEX = path.join(__dirname, '..', '..', 'shared', 'testdata', 'swanlab-0.9.7', 'run-golden01.payloads.hex');
 
@@ -78,6 +80,68 @@ test('the hand scalar encoder writes the bytes of @bufbuild/protobuf toBinary', 
   const key = 'k'.repeat(100_000);
   const n = encodeScalarRecord(out, 1, encodeKeyField(key), 2, 3, -0);
   assert.equal(hex(out.subarray(0, n)), hex(bufbuildScalar(1, key, 2, 3, -0)));
+});
+
+test("records that share a time, or follow another route's timestamp, are encoded with their own time", () => {
+  // The encoder keeps the latest Timestamp's bytes between calls (the worker stamps a whole
+  // pass with one time); encodeRecord sets them from a Timestamp of its own. Times come from a
+  // pool of three so that calls repeat, alternate and return to a time; each record goes into
+  // a roomy buffer and into one of exactly its size (the word copy's fallback at the end).
+  const roomy = new Uint8Array(512);
+  fc.assert(
+    fc.property(
+      fc.tuple(timeMs, timeMs, timeMs),
+      fc.array(
+        fc.record({
+          route: fc.constantFrom('scalar', 'record'),
+          t: fc.nat(2),
+          num: fc.maxSafeNat(),
+          key: fc.string({ maxLength: 20 }),
+          step: fc.maxSafeNat(),
+          // +0.0 ends the record with its shortest value field (2 bytes).
+          value: fc.oneof(fc.constant(0), fc.double()),
+        }),
+        { minLength: 1, maxLength: 12 },
+      ),
+      (times, calls) => {
+        for (const c of calls) {
+          const t = times[c.t]!;
+          const want = hex(bufbuildScalar(c.num, c.key, c.step, t, c.value));
+          if (c.route === 'record') {
+            const ts = timestampFromMs(t);
+            const record = create(RunRecordSchema, {
+              num: BigInt(c.num),
+              timestamp: ts,
+              recordType: { case: 'scalar', value: { key: c.key, step: BigInt(c.step), type: ColumnType.SCALAR, timestamp: ts, value: { number: c.value } } },
+            });
+            assert.equal(hex(encodeRecord(record)), want);
+            continue;
+          }
+          const keyField = encodeKeyField(c.key);
+          const n = encodeScalarRecord(roomy, c.num, keyField, c.step, t, c.value);
+          assert.equal(hex(roomy.subarray(0, n)), want);
+          const exact = new Uint8Array(want.length / 2);
+          assert.equal(hex(exact.subarray(0, encodeScalarRecord(exact, c.num, keyField, c.step, t, c.value))), want);
+        }
+      },
+    ),
+    { numRuns: 1500 },
+  );
+});
+
+test('the chunk CRC is zlib\'s CRC-32 at any offset, length and seed', () => {
+  // Word loads at unaligned offsets, bytes with the top bit set (negative words), the byte
+  // tail, and the zlib route from 256 bytes on.
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 0, maxLength: 600 }), fc.nat(7), fc.nat(7), fc.nat(4), (bytes, before, after, type) => {
+      const buf = new Uint8Array(before + bytes.length + after).fill(0xff);
+      buf.set(bytes, before);
+      const seed = zlib.crc32(Uint8Array.of(type));
+      const view = new DataView(buf.buffer);
+      assert.equal(crc32(buf, view, before, bytes.length, seed), zlib.crc32(bytes, seed));
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 test('a -0.0 scalar is written as in the golden file, value field present with its 8 bytes', () => {

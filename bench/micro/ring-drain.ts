@@ -9,8 +9,10 @@
  * ring's space inside its loop with nothing after the loop. On Node 24 code after that loop
  * made the OSR-compiled drain deoptimize at every exit (184 times in 200 drains, each drain
  * then starting unoptimized and compiled again on a background thread); now 3, and on
- * Node 20 it was 2. The time per record in this bench is about the same either way
- * (~700 ns on Node 24, ~940 ns on Node 20): its drains are long; the worker's are 20 ms.
+ * Node 20 it was 2. The time per record in this bench is about the same either way: its
+ * drains are long; the worker's are 20 ms. It was ~750 ns on both Node 20 and 24 before the
+ * run file's timestamp cache and word-wise CRC (src/format/encode.ts, crc32.ts), ~575 and
+ * ~530 ns after (three runs each, alternating).
  * It loads the built modules (dist/cjs), as the worker runs them.
  */
 import fs from 'node:fs';

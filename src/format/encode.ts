@@ -4,12 +4,13 @@
  *
  * Why the hand encoder exists: the worker writes one ScalarRecord per (key, step), up to
  * ~1.5 million a second, i.e. ~660 ns each for everything. bench/micro/scalar-encode.ts
- * (Node 20.20, 2-vCPU AMD EPYC dev VM, median ns per record, framing and tmpfs writes included):
+ * (Node 20.20, 2-vCPU AMD EPYC dev VM, median ns per record, framing and tmpfs writes included;
+ * a new time every record, the timestamp cache's worst case):
  *
- *   RunFileWriter.appendScalar (this encoder, in place)        ~290
- *   encodeScalarRecord into a scratch buffer + append          ~320
- *   encodeScalarRecord alone                                   ~130
- *   @bufbuild/protobuf create + toBinary + append            ~2 700
+ *   RunFileWriter.appendScalar (this encoder, in place)        ~275
+ *   encodeScalarRecord into a scratch buffer + append          ~340
+ *   encodeScalarRecord alone                                   ~145
+ *   @bufbuild/protobuf create + toBinary + append            ~2 900
  *
  * The writes are the same in every row: the difference is all encoding (message objects,
  * BigInts, a BinaryWriter per record).
@@ -31,13 +32,23 @@ export const SCALAR_RECORD_OVERHEAD = 80;
 const utf8 = new TextEncoder();
 
 // Hot-path state, kept across calls so that a call allocates nothing: a DataView over the
-// caller's (reused) output buffer, and the encoded seconds field of the latest timestamp,
-// which changes once a second while the nanos change every record.
+// caller's (reused) output buffer, and the encoded body of the latest Timestamp message.
+// The worker stamps every value of a log() call, and every call of a worker pass, with the
+// same time, so the body is encoded once for many records (bench/micro/ring-drain.ts).
 let viewOf: Uint8Array | null = null;
 let view: DataView = new DataView(new ArrayBuffer(8));
-let cachedSeconds = NaN;
-const secondsField = new Uint8Array(11);
-let secondsFieldLength = 0;
+/** The `timeMs` whose Timestamp `timestampBody` holds (NaN: none, or set from seconds and nanos). */
+let timestampTimeMs = NaN;
+let timestampSeconds = NaN;
+let timestampNanos = NaN;
+/**
+ * Fields 1 (seconds) and 2 (nanos) of a Timestamp, each omitted when 0: 22 bytes at most. The
+ * encoder copies it a word at a time through `timestampWords` (the same bytes, little-endian),
+ * which is why it is padded to 24.
+ */
+const timestampBody = new Uint8Array(24);
+const timestampWords = new Int32Array(6);
+let timestampBodyLength = 0;
 
 /**
  * Pre-encode field 1 (`key`) of a ScalarRecord: tag, length and UTF-8 bytes. Done once per
@@ -60,7 +71,7 @@ export function scalarRecordMaxLength(keyField: Uint8Array): number {
 /**
  * Encode `Record{num, timestamp, scalar{key, step, type=SCALAR, timestamp, value{number}}}`
  * into `out` from offset 0 and return its length. `out` needs
- * `scalarRecordMaxLength(keyField)` bytes. `timeMs` (a JS millisecond time, may be
+ * `scalarRecordMaxLength(keyField)` bytes; those past the record may be overwritten. `timeMs` (a JS millisecond time, may be
  * fractional) is stored at microsecond resolution as both the record's and the scalar's
  * timestamp. `num` and `step` must be safe integers and `timeMs` finite (else RangeError).
  */
@@ -88,39 +99,51 @@ export function encodeScalarRecordAt(
   timeMs: number,
   value: number,
 ): number {
-  // Same arithmetic as timestamp.ts, inlined to keep the hot path free of calls.
-  const us = Math.round(timeMs * 1000);
-  // A NaN time or a fractional step would not throw below, it would write a record whose
-  // lengths disagree with its bytes: refuse instead of corrupting the file.
-  if (!(Math.abs(us) <= Number.MAX_SAFE_INTEGER) || !Number.isSafeInteger(num) || !Number.isSafeInteger(step)) {
-    throw new RangeError(`scalar record needs safe integer num and step and a finite time, got num ${num}, step ${step}, timeMs ${timeMs}`);
+  if (timeMs !== timestampTimeMs) {
+    // Same arithmetic as timestamp.ts, inlined to keep the hot path free of calls.
+    const us = Math.round(timeMs * 1000);
+    // A NaN time or a fractional step would not throw below, it would write a record whose
+    // lengths disagree with its bytes: refuse instead of corrupting the file.
+    if (!(Math.abs(us) <= Number.MAX_SAFE_INTEGER)) throw badScalar(num, step, timeMs);
+    const seconds = Math.floor(us / 1e6);
+    setTimestamp(seconds, (us - seconds * 1e6) * 1000);
+    timestampTimeMs = timeMs;
   }
-  const seconds = Math.floor(us / 1e6);
-  return writeScalarRecord(out, at, num, keyField, step, seconds, (us - seconds * 1e6) * 1000, value);
+  if (!Number.isSafeInteger(num) || !Number.isSafeInteger(step)) throw badScalar(num, step, timeMs);
+  return writeScalarRecord(out, at, num, keyField, step, value);
 }
 
-/** The scalar record encoder proper, with the timestamp as Timestamp seconds and nanos. */
-function writeScalarRecord(
-  out: Uint8Array,
-  at: number,
-  num: number,
-  keyField: Uint8Array,
-  step: number,
-  seconds: number,
-  nanos: number,
-  value: number,
-): number {
-  if (seconds !== cachedSeconds) {
-    cachedSeconds = seconds;
-    secondsField[0] = 0x08; // Timestamp field 1 seconds, varint
-    secondsFieldLength = seconds === 0 ? 0 : writeVarint(secondsField, 1, seconds);
+function badScalar(num: number, step: number, timeMs: number): RangeError {
+  return new RangeError(`scalar record needs safe integer num and step and a finite time, got num ${num}, step ${step}, timeMs ${timeMs}`);
+}
+
+/** Make `timestampBody` the Timestamp {seconds, nanos}. */
+function setTimestamp(seconds: number, nanos: number): void {
+  if (seconds === timestampSeconds && nanos === timestampNanos) return;
+  timestampSeconds = seconds;
+  timestampNanos = nanos;
+  let p = 0;
+  if (seconds !== 0) {
+    timestampBody[p++] = 0x08; // Timestamp field 1 seconds, varint
+    p = writeVarint(timestampBody, p, seconds);
   }
+  if (nanos !== 0) {
+    timestampBody[p++] = 0x10; // Timestamp field 2 nanos, varint
+    p = writeVarint(timestampBody, p, nanos);
+  }
+  timestampBodyLength = p;
+  // Written as little-endian words below: assembled so on any host.
+  const b = timestampBody;
+  for (let i = 0; i < p; i += 4) timestampWords[i >> 2] = b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+}
+
+/** The scalar record encoder proper, with both timestamps `timestampBody` (see setTimestamp). */
+function writeScalarRecord(out: Uint8Array, at: number, num: number, keyField: Uint8Array, step: number, value: number): number {
   if (out !== viewOf) {
     viewOf = out;
     view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   }
-  const secLen = secondsFieldLength;
-  const tsLen = secLen + (nanos !== 0 ? 1 + varintSize(nanos) : 0);
+  const tsLen = timestampBodyLength;
   // Omitted only for +0.0: NaN !== 0, and 1 / -0 is -Infinity.
   const hasNumber = value !== 0 || 1 / value < 0;
   const keyLen = keyField.length;
@@ -132,12 +155,8 @@ function writeScalarRecord(
     p = writeVarint(out, p, num);
   }
   out[p++] = 0x12; // field 2 timestamp, message
-  out[p++] = tsLen; // at most 17: one length byte
-  for (let i = 0; i < secLen; i++) out[p++] = secondsField[i]!;
-  if (nanos !== 0) {
-    out[p++] = 0x10; // Timestamp field 2 nanos, varint
-    p = writeVarint(out, p, nanos);
-  }
+  out[p++] = tsLen; // at most 22: one length byte
+  p = copyTimestamp(out, p, tsLen);
   out[p++] = 0x6a; // field 13 scalar, message
   p = writeVarint(out, p, scalarLen);
   // TypedArray#set has a fixed cost (~16 ns for 12 bytes on the dev VM) that a byte loop
@@ -156,11 +175,7 @@ function writeScalarRecord(
   out[p++] = ColumnType.SCALAR;
   out[p++] = 0x22; // field 4 timestamp, message
   out[p++] = tsLen;
-  for (let i = 0; i < secLen; i++) out[p++] = secondsField[i]!;
-  if (nanos !== 0) {
-    out[p++] = 0x10;
-    p = writeVarint(out, p, nanos);
-  }
+  p = copyTimestamp(out, p, tsLen);
   out[p++] = 0x2a; // field 5 value, message (written even when empty)
   if (hasNumber) {
     out[p++] = 9;
@@ -171,6 +186,22 @@ function writeScalarRecord(
     out[p++] = 0;
   }
   return p - at;
+}
+
+/**
+ * Copy the Timestamp body to out[p…] and return the position after it. Whole words while
+ * `out` has room for the padding: up to 3 bytes past the body are overwritten, and the fields
+ * that follow it overwrite them again (the value field is at least 2 bytes, the scalar
+ * record's header 2). bench/micro/ring-drain.ts: ~20 ns less a 4-metric record than bytes.
+ */
+function copyTimestamp(out: Uint8Array, p: number, len: number): number {
+  if (p + timestampBody.length <= out.length) {
+    const words = timestampWords;
+    for (let i = 0; i < len; i += 4) view.setInt32(p + i, words[i >> 2]!, true);
+    return p + len;
+  }
+  for (let i = 0; i < len; i++) out[p++] = timestampBody[i]!;
+  return p;
 }
 
 /**
@@ -185,16 +216,10 @@ export function encodeRecord(record: Record): Uint8Array {
     const keyField = encodeKeyField(scalar.key);
     const out = new Uint8Array(scalarRecordMaxLength(keyField));
     const ts = record.timestamp!;
-    const n = writeScalarRecord(
-      out,
-      0,
-      Number(record.num),
-      keyField,
-      Number(scalar.step),
-      Number(ts.seconds),
-      ts.nanos,
-      scalar.value!.number,
-    );
+    setTimestamp(Number(ts.seconds), ts.nanos);
+    // The body no longer holds a converted timeMs (and may differ from its Timestamp).
+    timestampTimeMs = NaN;
+    const n = writeScalarRecord(out, 0, Number(record.num), keyField, Number(scalar.step), scalar.value!.number);
     return out.subarray(0, n);
   }
   return toBinary(RecordSchema, record);

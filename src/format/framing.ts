@@ -38,6 +38,8 @@ const INITIAL_CAPACITY = 1 << 20;
  */
 class FrameBuffer {
   buf: Buffer = Buffer.allocUnsafe(INITIAL_CAPACITY);
+  /** A DataView of exactly `buf`, for the CRC's word loads; replaced with it. */
+  view = viewOf(this.buf);
   length = 0;
   /** Position within the current block of the next byte, over the whole file. */
   private blockOffset = 0;
@@ -68,7 +70,7 @@ class FrameBuffer {
     }
     if (length + CHUNK_HEADER_SIZE <= left) {
       // The hot case: the whole record fits in this block.
-      pos = writeChunk(buf, pos, ChunkType.FULL, payload, 0, length);
+      pos = writeChunk(buf, this.view, pos, ChunkType.FULL, payload, 0, length);
       blockOffset += CHUNK_HEADER_SIZE + length;
     } else {
       // Fragments: FIRST fills the rest of this block (with 0 bytes when exactly a header's
@@ -78,7 +80,7 @@ class FrameBuffer {
       for (let first = true; ; first = false) {
         const n = Math.min(BLOCK_SIZE - blockOffset - CHUNK_HEADER_SIZE, length - done);
         const last = done + n === length;
-        pos = writeChunk(buf, pos, first ? ChunkType.FIRST : last ? ChunkType.LAST : ChunkType.MIDDLE, payload, done, n);
+        pos = writeChunk(buf, this.view, pos, first ? ChunkType.FIRST : last ? ChunkType.LAST : ChunkType.MIDDLE, payload, done, n);
         done += n;
         // After a FIRST or MIDDLE the block is full, so the next chunk starts a new one.
         blockOffset = (blockOffset + CHUNK_HEADER_SIZE + n) % BLOCK_SIZE;
@@ -110,7 +112,7 @@ class FrameBuffer {
       return;
     }
     if (pos !== this.length) buf.fill(0, this.length, pos);
-    writeHeader(buf, pos, ChunkType.FULL, crc32(buf, body, n, CHUNK_CRC_SEED[ChunkType.FULL]!), n);
+    writeHeader(buf, pos, ChunkType.FULL, crc32(buf, this.view, body, n, CHUNK_CRC_SEED[ChunkType.FULL]!), n);
     this.length = body + n;
     this.blockOffset = left === BLOCK_SIZE ? CHUNK_HEADER_SIZE + n : this.blockOffset + CHUNK_HEADER_SIZE + n;
   }
@@ -123,7 +125,7 @@ class FrameBuffer {
       return;
     }
     this.length = 0;
-    if (this.buf.length > 16 * INITIAL_CAPACITY) this.buf = Buffer.allocUnsafe(INITIAL_CAPACITY);
+    if (this.buf.length > 16 * INITIAL_CAPACITY) this.setBuffer(Buffer.allocUnsafe(INITIAL_CAPACITY));
   }
 
   private grow(required: number): void {
@@ -131,12 +133,17 @@ class FrameBuffer {
     while (cap < required) cap *= 2;
     const next = Buffer.allocUnsafe(cap);
     this.buf.copy(next, 0, 0, this.length);
-    this.buf = next;
+    this.setBuffer(next);
+  }
+
+  private setBuffer(buf: Buffer): void {
+    this.buf = buf;
+    this.view = viewOf(buf);
   }
 }
 
 /** Write the chunk holding payload[from, from + len) at `pos`; return the position after it. */
-function writeChunk(buf: Buffer, pos: number, type: ChunkType, payload: Uint8Array, from: number, len: number): number {
+function writeChunk(buf: Buffer, view: DataView, pos: number, type: ChunkType, payload: Uint8Array, from: number, len: number): number {
   const body = pos + CHUNK_HEADER_SIZE;
   // As in encode.ts: a byte loop for tiny payloads, `set` (which needs a view of exactly
   // the bytes to copy) otherwise.
@@ -146,8 +153,12 @@ function writeChunk(buf: Buffer, pos: number, type: ChunkType, payload: Uint8Arr
     buf.set(from === 0 && len === payload.length ? payload : payload.subarray(from, from + len), body);
   }
   // The CRC is taken over the copy, so a short payload needs no subarray view at all.
-  writeHeader(buf, pos, type, crc32(buf, body, len, CHUNK_CRC_SEED[type]!), len);
+  writeHeader(buf, pos, type, crc32(buf, view, body, len, CHUNK_CRC_SEED[type]!), len);
   return body + len;
+}
+
+function viewOf(buf: Buffer): DataView {
+  return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 function writeHeader(buf: Buffer, pos: number, type: ChunkType, crc: number, len: number): void {

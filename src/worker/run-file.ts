@@ -56,8 +56,8 @@ export class RunFile {
   }
 
   /**
-   * Append a ScalarRecord (the next num), encoded straight into the frame buffer: ~290 ns a
-   * record against ~320 ns through a scratch payload (bench/micro/scalar-encode.ts).
+   * Append a ScalarRecord (the next num), encoded straight into the frame buffer: ~275 ns a
+   * record against ~340 ns through a scratch payload (bench/micro/scalar-encode.ts).
    */
   appendScalar(keyField: Uint8Array, step: number, timeMs: number, value: number): void {
     const writer = this.#writer;
