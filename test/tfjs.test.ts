@@ -176,6 +176,31 @@ test('fit() yields to the event loop every yieldEveryMs (tfjs drops its own yiel
   assert.ok(at >= 0 && at < total, `a timer ran during fit() (after batch ${at} of ${total})`);
 });
 
+test('with yieldEveryMs > 0, fit() yields again and again, never sooner than that apart', async () => {
+  // The clock is read every few ms of batches, not every batch: the yields must still come
+  // at least yieldEveryMs apart, and keep coming. Batches of >= 2 ms, 80 of them.
+  swanlab.init({ logdir: tempDir(), mode: 'offline' });
+  const { model, xs, ys } = setup();
+  const slow = new (class extends tf.Callback {
+    override async onBatchEnd(): Promise<void> {
+      const until = performance.now() + 2;
+      while (performance.now() < until);
+    }
+  })();
+  const ticks: number[] = [];
+  const timer = setInterval(() => ticks.push(performance.now()), 1);
+  let fitting = true;
+  await model.fit(xs, ys, { batchSize: 8, epochs: 20, verbose: 0, callbacks: [swanlab.tfjsCallback(tf, { logFreq: 'batch', yieldEveryMs: 30 }), slow] }).finally(() => (fitting = false));
+  const end = performance.now();
+  clearInterval(timer);
+  await swanlab.finish();
+  assert.equal(fitting, false);
+  const during = ticks.filter((t) => t < end);
+  assert.ok(during.length >= 2, `yielded ${during.length} times in a fit of 80 batches of >= 2 ms`);
+  const gaps = during.slice(1).map((t, i) => t - during[i]!);
+  assert.ok(Math.min(...gaps) >= 25, `yields ${gaps.map((g) => g.toFixed(1)).join(', ')} ms apart`);
+});
+
 test('tfjs wraps it as a { onBatchEnd } config when the callbacks array starts with one: it still logs every batch', async () => {
   const run = swanlab.init({ logdir: tempDir(), mode: 'offline' });
   const { model, xs, ys } = setup();
