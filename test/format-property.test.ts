@@ -14,6 +14,8 @@ import {
   encodeKeyField,
   encodeRecord,
   encodeScalarRecord,
+  encodeScalarRecordAt,
+  keyFieldWords,
   msFromTimestamp,
   readRun,
   scalarRecordMaxLength,
@@ -82,7 +84,7 @@ test('the hand scalar encoder writes the bytes of @bufbuild/protobuf toBinary', 
   assert.equal(hex(out.subarray(0, n)), hex(bufbuildScalar(1, key, 2, 3, -0)));
 });
 
-test("records that share a time, or follow another route's timestamp, are encoded with their own time", () => {
+test("records that share a time, or follow another route's timestamp, are encoded with their own time and key", () => {
   // The encoder keeps the latest Timestamp's bytes between calls (the worker stamps a whole
   // pass with one time); encodeRecord sets them from a Timestamp of its own. Times come from a
   // pool of three so that calls repeat, alternate and return to a time; each record goes into
@@ -96,7 +98,7 @@ test("records that share a time, or follow another route's timestamp, are encode
           route: fc.constantFrom('scalar', 'record'),
           t: fc.nat(2),
           num: fc.maxSafeNat(),
-          key: fc.string({ maxLength: 20 }),
+          key: fc.string({ unit: 'binary', maxLength: 30 }),
           step: fc.maxSafeNat(),
           // +0.0 ends the record with its shortest value field (2 bytes).
           value: fc.oneof(fc.constant(0), fc.double()),
@@ -122,6 +124,12 @@ test("records that share a time, or follow another route's timestamp, are encode
           assert.equal(hex(roomy.subarray(0, n)), want);
           const exact = new Uint8Array(want.length / 2);
           assert.equal(hex(exact.subarray(0, encodeScalarRecord(exact, c.num, keyField, c.step, t, c.value))), want);
+          // The worker's route: the key copied in words, at an unaligned offset.
+          const words = keyFieldWords(keyField);
+          const m = encodeScalarRecordAt(roomy, 3, c.num, keyField, c.step, t, c.value, words);
+          assert.equal(hex(roomy.subarray(3, 3 + m)), want);
+          const exactAt = new Uint8Array(3 + want.length / 2);
+          assert.equal(hex(exactAt.subarray(3, 3 + encodeScalarRecordAt(exactAt, 3, c.num, keyField, c.step, t, c.value, words))), want);
         }
       },
     ),

@@ -92,7 +92,7 @@ class FrameBuffer {
   }
 
   /** Encode a scalar record in place and frame it (see RunFileWriter.appendScalar). */
-  appendScalar(num: number, keyField: Uint8Array, step: number, timeMs: number, value: number): void {
+  appendScalar(num: number, keyField: Uint8Array, step: number, timeMs: number, value: number, keyWords?: Int32Array): void {
     const max = keyField.length + SCALAR_RECORD_OVERHEAD;
     if (this.length + max + 2 * CHUNK_HEADER_SIZE > this.buf.length) this.grow(this.length + max + 2 * CHUNK_HEADER_SIZE);
     const buf = this.buf;
@@ -105,7 +105,7 @@ class FrameBuffer {
     }
     const body = pos + CHUNK_HEADER_SIZE;
     // Encode in place, past the buffered bytes: no copy and no view when it fits.
-    const n = encodeScalarRecordAt(buf, body, num, keyField, step, timeMs, value);
+    const n = encodeScalarRecordAt(buf, body, num, keyField, step, timeMs, value, keyWords);
     if (n + CHUNK_HEADER_SIZE > left) {
       // It straddles a block boundary (a few records per block): frame a copy the slow way.
       this.append(new Uint8Array(buf.subarray(body, body + n)), n);
@@ -202,8 +202,8 @@ export class RunFileWriter {
    * buffer: the worker's hot path, cheaper than `encodeScalarRecord` + `append`. Throws
    * RangeError, writing nothing, for a non-integer num/step or a non-finite time.
    */
-  appendScalar(num: number, keyField: Uint8Array, step: number, timeMs: number, value: number): void {
-    this.#frames.appendScalar(num, keyField, step, timeMs, value);
+  appendScalar(num: number, keyField: Uint8Array, step: number, timeMs: number, value: number, keyWords?: Int32Array): void {
+    this.#frames.appendScalar(num, keyField, step, timeMs, value, keyWords);
   }
 
   /** Bytes framed but not yet written to the file. */

@@ -17,6 +17,8 @@ export {
   encodeKeyField,
   encodeRecord,
   encodeScalarRecord,
+  encodeScalarRecordAt,
+  keyFieldWords,
   scalarRecordMaxLength,
 } from './encode.js';
 export {

@@ -11,6 +11,7 @@ import {
   SectionType,
   columnRecord,
   encodeKeyField,
+  keyFieldWords,
   mediaRecord,
   type MediaItemOptions,
 } from '../format/index.js';
@@ -21,6 +22,7 @@ import { StepSet } from './step-set.js';
 interface KeyState {
   key: string;
   keyField: Uint8Array;
+  keyWords: Int32Array;
   steps: StepSet;
   columnWritten: boolean;
   duplicateWarned: boolean;
@@ -46,10 +48,11 @@ export class Metrics {
   /** A KEY frame: the main thread interned `key` as `id`. */
   defineKey(id: number, key: string): void {
     const keyField = encodeKeyField(key);
+    const keyWords = keyFieldWords(keyField);
     const steps = new StepSet();
     const last = this.#resumedSteps?.get(key);
     if (last !== undefined) steps.seedThrough(last);
-    this.#keys[id] = { key, keyField, steps, columnWritten: false, duplicateWarned: false, lastCall: -1 };
+    this.#keys[id] = { key, keyField, keyWords, steps, columnWritten: false, duplicateWarned: false, lastCall: -1 };
   }
 
   /**
@@ -83,7 +86,7 @@ export class Metrics {
     const s = this.#assign(k, step);
     if (s < 0) return;
     if (!k.columnWritten) this.#writeColumn(k, ColumnType.SCALAR, timeMs);
-    this.#file.appendScalar(k.keyField, s, timeMs, value);
+    this.#file.appendScalar(k.keyField, s, timeMs, value, k.keyWords);
   }
 
   /** A media value of key `id`: its step, or -1 when that (key, step) already has a value (dropped, counted). */

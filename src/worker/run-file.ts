@@ -59,9 +59,9 @@ export class RunFile {
    * Append a ScalarRecord (the next num), encoded straight into the frame buffer: ~275 ns a
    * record against ~340 ns through a scratch payload (bench/micro/scalar-encode.ts).
    */
-  appendScalar(keyField: Uint8Array, step: number, timeMs: number, value: number): void {
+  appendScalar(keyField: Uint8Array, step: number, timeMs: number, value: number, keyWords?: Int32Array): void {
     const writer = this.#writer;
-    writer.appendScalar(++this.#num, keyField, step, timeMs, value);
+    writer.appendScalar(++this.#num, keyField, step, timeMs, value, keyWords);
     this.#count++;
     if (writer.bufferedBytes >= WRITE_THRESHOLD) writer.flush();
   }
