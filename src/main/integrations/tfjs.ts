@@ -26,7 +26,9 @@ export interface TfjsCallbackOptions {
   logFreq?: 'epoch' | 'batch' | number;
   /**
    * Yield to the event loop at most this often during fit(), in ms (tfjs's own default
-   * for callbacks, 125). `0` yields after every batch, `Infinity` never.
+   * for callbacks, 125). The clock is read once per ~4 ms of batches (at most every 16
+   * batches), so a yield comes up to that much after it is due. `0` yields after every
+   * batch, `Infinity` never.
    */
   yieldEveryMs?: number;
   /** Options for `swanlab.init()` when no run is alive as training begins. Default: none (a run with default options). */
