@@ -82,9 +82,10 @@ export function scalarRecordMaxLength(keyField: Uint8Array): number {
 /**
  * Encode `Record{num, timestamp, scalar{key, step, type=SCALAR, timestamp, value{number}}}`
  * into `out` from offset 0 and return its length. `out` needs
- * `scalarRecordMaxLength(keyField)` bytes; those past the record may be overwritten. `timeMs` (a JS millisecond time, may be
- * fractional) is stored at microsecond resolution as both the record's and the scalar's
- * timestamp. `num` and `step` must be safe integers and `timeMs` finite (else RangeError).
+ * `scalarRecordMaxLength(keyField)` bytes; those past the record may be overwritten.
+ * `timeMs` (a JS millisecond time, may be fractional) is stored at microsecond resolution as
+ * both the record's and the scalar's timestamp. `num` and `step` must be safe integers and
+ * `timeMs` finite (else RangeError).
  */
 export function encodeScalarRecord(
   out: Uint8Array,
