@@ -152,7 +152,15 @@ function setTimestamp(seconds: number, nanos: number): void {
 }
 
 /** The scalar record encoder proper, with both timestamps `timestampBody` (see setTimestamp). */
-function writeScalarRecord(out: Uint8Array, at: number, num: number, keyField: Uint8Array, step: number, value: number, keyWords: Int32Array | undefined): number {
+function writeScalarRecord(
+  out: Uint8Array,
+  at: number,
+  num: number,
+  keyField: Uint8Array,
+  step: number,
+  value: number,
+  keyWords: Int32Array | undefined,
+): number {
   if (out !== viewOf) {
     viewOf = out;
     view = new DataView(out.buffer, out.byteOffset, out.byteLength);
