@@ -39,8 +39,6 @@ let viewOf: Uint8Array | null = null;
 let view: DataView = new DataView(new ArrayBuffer(8));
 /** The `timeMs` whose Timestamp `timestampBody` holds (NaN: none, or set from seconds and nanos). */
 let timestampTimeMs = NaN;
-let timestampSeconds = NaN;
-let timestampNanos = NaN;
 /**
  * Fields 1 (seconds) and 2 (nanos) of a Timestamp, each omitted when 0: 22 bytes at most. The
  * encoder copies it a word at a time through `timestampWords` (the same bytes, little-endian),
@@ -69,8 +67,16 @@ export function encodeKeyField(key: string): Uint8Array {
  * (bench/micro/ring-drain.ts: the byte loop was ~8 % of the worker's time a record).
  */
 export function keyFieldWords(keyField: Uint8Array): Int32Array {
-  const words = new Int32Array((keyField.length + 3) >> 2);
-  for (let i = 0; i < keyField.length; i++) words[i >> 2]! |= keyField[i]! << (8 * (i & 3));
+  return packWords(keyField, keyField.length, new Int32Array((keyField.length + 3) >> 2));
+}
+
+/** `bytes[0, length)` into `words` as little-endian 32-bit words (on any host), the last one zero-padded. */
+function packWords(bytes: Uint8Array, length: number, words: Int32Array): Int32Array {
+  for (let i = 0; i < length; i += 4) {
+    let word = 0;
+    for (let j = 0; j < 4 && i + j < length; j++) word |= bytes[i + j]! << (8 * j);
+    words[i >> 2] = word;
+  }
   return words;
 }
 
@@ -133,9 +139,6 @@ function badScalar(num: number, step: number, timeMs: number): RangeError {
 
 /** Make `timestampBody` the Timestamp {seconds, nanos}. */
 function setTimestamp(seconds: number, nanos: number): void {
-  if (seconds === timestampSeconds && nanos === timestampNanos) return;
-  timestampSeconds = seconds;
-  timestampNanos = nanos;
   let p = 0;
   if (seconds !== 0) {
     timestampBody[p++] = 0x08; // Timestamp field 1 seconds, varint
@@ -146,9 +149,7 @@ function setTimestamp(seconds: number, nanos: number): void {
     p = writeVarint(timestampBody, p, nanos);
   }
   timestampBodyLength = p;
-  // Written as little-endian words below: assembled so on any host.
-  const b = timestampBody;
-  for (let i = 0; i < p; i += 4) timestampWords[i >> 2] = b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+  packWords(timestampBody, p, timestampWords);
 }
 
 /** The scalar record encoder proper, with both timestamps `timestampBody` (see setTimestamp). */
