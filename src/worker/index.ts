@@ -9,7 +9,7 @@ import { RunState } from '../format/index.js';
 import { ErrorCode, serializeError } from '../shared/errors.js';
 import { ACK_SLOT, DUPLICATES_SLOT, PROTOCOL_VERSION, STATE_SLOT, TAIL_SLOT, WAKE_SLOT, WorkerState } from '../shared/layout.js';
 import { FinishState, type FinishMessage, type MainToWorkerMessage, type WorkerInit, type WorkerToMainStatus } from '../shared/messages.js';
-import { RingReader } from '../shared/ring.js';
+import { PREFAULT_AHEAD_BYTES, RingReader } from '../shared/ring.js';
 import { ConsoleLog } from './console/console-log.js';
 import { FrameDispatcher } from './dispatch.js';
 import { Metrics } from './metrics.js';
@@ -18,6 +18,7 @@ import { Monitor } from './monitor/monitor.js';
 import { systemSamplers } from './monitor/samplers.js';
 import { runFileSink } from './monitor/system-records.js';
 import { EnvironmentProbe } from './probe/environment.js';
+import { onSpawn } from './probe/soft.js';
 import { RunFile } from './run-file.js';
 import type { OnlineUpload } from './upload/online.js';
 
@@ -51,6 +52,9 @@ async function main(): Promise<void> {
       code: ErrorCode.PROTOCOL,
     });
   }
+  // Before anything else: the producer may be logging into the fresh ring already.
+  reader.prefault(PREFAULT_AHEAD_BYTES);
+  onSpawn(() => reader.remap(PREFAULT_AHEAD_BYTES));
   const file = new RunFile(init.runDir, init.start);
   file.writeConfig(init.config, init.start.startedAt);
   file.flush();
@@ -65,7 +69,9 @@ async function main(): Promise<void> {
   // reaches the file without waiting for systeminformation to load or a probe to start.
   // Both are no-ops if the run is already finishing.
   setImmediate(() => {
-    environment.start();
+    // systeminformation's hardware probe starts children of its own (lscpu, …): map the ring
+    // again once they are done (RingReader.remap), as after each of ours (onSpawn).
+    void environment.start().then(() => reader.remap(PREFAULT_AHEAD_BYTES));
     monitor?.start();
   });
   /** A finish request waiting for the steps before the FinishRecord ({@link prepareFinish}). */
@@ -124,7 +130,7 @@ async function main(): Promise<void> {
     finishing = undefined;
     monitor?.stop();
     consoleLog.end(m.time);
-    environment.start();
+    void environment.start();
     // Every media file on disk and every MediaRecord written before the FinishRecord.
     await media.settle();
     await environment.settle(env.finishWaitMs);
@@ -141,6 +147,7 @@ async function main(): Promise<void> {
     if (summary) metrics.continueFrom(summary.lastStep);
   }
   while (!finished) {
+    reader.prefault(PREFAULT_AHEAD_BYTES);
     reader.setClock(Date.now());
     const wake = Atomics.load(ctrl, WAKE_SLOT);
     if (reader.hasFrames()) {

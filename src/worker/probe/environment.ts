@@ -55,9 +55,12 @@ export class EnvironmentProbe {
     this.#env = env;
   }
 
-  /** Start collecting (once); files and records are written as each part is ready, metadata first. */
-  start(): void {
-    if (this.#done !== undefined) return;
+  /**
+   * Start collecting (once); files and records are written as each part is ready, metadata
+   * first. Resolves when everything collected is written (never rejects).
+   */
+  start(): Promise<void> {
+    if (this.#done !== undefined) return this.#done;
     const p = this.#env.probe;
     const wantMetadata = p.hardware || p.runtime || p.git || p.swanlab;
     const metadata = wantMetadata ? collectMetadata(this.#env, this.#file.dir) : undefined;
@@ -67,6 +70,7 @@ export class EnvironmentProbe {
       const lines = await requirements;
       if (lines) this.#write('requirements.txt', 'requirements', RecordNum.REQUIREMENTS, SaveType.REQUIREMENTS, lines.map((l) => `${l}\n`).join(''));
     })().catch((err: unknown) => debug('environment snapshot failed: %s', err instanceof Error ? err.stack : String(err)));
+    return this.#done;
   }
 
   /** The run is finishing: wait at most `ms` for what is still being collected, then stop writing. */

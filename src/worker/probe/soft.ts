@@ -38,6 +38,16 @@ export async function soft<T>(what: string, ms: number, probe: () => Promise<T>)
   }
 }
 
+let afterSpawn = (): void => {};
+
+/**
+ * Call `hook` right after each child process runCommand() starts (the worker maps its ring again:
+ * the fork write-protected it, RingReader.remap).
+ */
+export function onSpawn(hook: () => void): void {
+  afterSpawn = hook;
+}
+
 /**
  * stdout of `file args` (no shell), killed after `timeoutMs`. Rejects on a non-zero exit, on a
  * timeout and when the program is missing (`err.code === 'ENOENT'`).
@@ -50,6 +60,8 @@ export function runCommand(file: string, args: readonly string[], timeoutMs: num
       { timeout: timeoutMs, killSignal: 'SIGKILL', windowsHide: true, encoding: 'utf8', maxBuffer: 1 << 20, ...(cwd ? { cwd } : {}) },
       (err, stdout) => (err ? reject(err) : resolve(stdout)),
     );
+    // libuv returns once the child has exec'd: the parent's pages are its own again.
+    afterSpawn();
   });
 }
 
