@@ -25,11 +25,18 @@ export interface FloorRing {
   ringBytes: number;
 }
 
+/**
+ * Its pages are mapped up front, as swanlab-node's worker maps its own ring
+ * (RingReader.prefault): neither writer takes the page faults of a fresh buffer's first lap.
+ */
 export function floorRing(ringBytes: number): FloorRing {
   const sab = new SharedArrayBuffer(256 + ringBytes);
   const clock = new Float64Array(sab, 0, 32);
   clock[16] = Date.now();
-  return { ctrl: new Int32Array(sab, 0, 64), u32: new Uint32Array(sab, 256), f64: new Float64Array(sab, 256), clock, ringBytes };
+  const u32 = new Uint32Array(sab, 256);
+  for (let offset = 0; offset < ringBytes; offset += 4096) u32[offset >> 2] = 0;
+  u32[(ringBytes >> 2) - 1] = 0;
+  return { ctrl: new Int32Array(sab, 0, 64), u32, f64: new Float64Array(sab, 256), clock, ringBytes };
 }
 
 /**

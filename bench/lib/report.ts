@@ -193,7 +193,7 @@ export function markdown(r: BenchReport): string {
   p(perCallMethod(r.wide), '');
   perCallTable(lines, r.wide);
   p('', '### First-time key: each call logs one key never seen before (interning)', '');
-  p(`${perCallMethod(r.newKey)} A new key per call is a new column of the run each time; the rings are fresh (first lap), for swanlab and the floor alike.`, '');
+  p(`${perCallMethod(r.newKey)} A new key per call is a new column of the run each time; the rings are not lapped first (both are mapped up front: swanlab-node's worker prefaults its ring, the floor's is mapped when made).`, '');
   perCallTable(lines, r.newKey);
   p('', 'W&B\'s sender is left out here: its summary row copies every key seen so far on each call, so its cost depends on how many keys the bench has made, not on the first call of a key.', '');
 
