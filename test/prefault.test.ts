@@ -17,6 +17,12 @@ const STAT = `/proc/self/task/${process.pid}/stat`;
 const noStat = fs.existsSync(STAT) ? false : 'counts page faults in /proc/self/task (Linux)';
 const MiB = 1 << 20;
 const PAGES_PER_MIB = MiB / 4096;
+/**
+ * Fewer faults than an eighth of the pages of `mib` MiB of frames: what writes into mapped pages
+ * take. This thread also faults in new heap pages now and then (the stat reads allocate), up
+ * to ~20 in a window here; unmapped, every page faults.
+ */
+const few = (mib: number): number => (mib * PAGES_PER_MIB) / 8;
 
 /** Minor page faults this thread has taken so far. */
 function minorFaults(): number {
@@ -48,12 +54,14 @@ test('prefault() maps the pages up to `ahead` past the producer, so its writes t
   faultsWritingTo(MiB);
   r.prefault(4 * MiB);
   // 1 to 5 MiB was mapped ahead; past it, every page faults on the producer.
-  assert.ok(faultsWritingTo(5 * MiB - 8192) < 20, 'writes inside the window took page faults');
+  const inside = faultsWritingTo(5 * MiB - 8192);
+  assert.ok(inside < few(4), `writes inside the window took ${inside} page faults`);
   const past = faultsWritingTo(7 * MiB);
   assert.ok(past >= 1.5 * PAGES_PER_MIB, `writes past the window should each fault their page (${past} faults for 2 MiB)`);
   // The next call reaches from where the producer is now.
   r.prefault(4 * MiB);
-  assert.ok(faultsWritingTo(11 * MiB - 8192) < 20, 'writes inside the moved window took page faults');
+  const insideMoved = faultsWritingTo(11 * MiB - 8192);
+  assert.ok(insideMoved < few(4), `writes inside the moved window took ${insideMoved} page faults`);
   for (let n = 0; n < frames; n++) {
     plain.writeBlob(plain.reserve(bytes), FrameKind.MESSAGE, n, payload);
     plain.commit(bytes);
@@ -84,7 +92,7 @@ test('remap() after a child process maps the ring again from the producer on; wi
     return minorFaults() - before;
   };
   r.prefault(16 * MiB);
-  assert.ok(faultsWriting(2) < 20, 'a mapped ring faulted');
+  assert.ok(faultsWriting(2) < few(2), 'a mapped ring faulted');
   // fork() write-protects the pages: each faults again at its next write.
   spawnSync(process.execPath, ['-e', '']);
   const again = faultsWriting(2);
@@ -92,7 +100,7 @@ test('remap() after a child process maps the ring again from the producer on; wi
   spawnSync(process.execPath, ['-e', '']);
   r.remap(4 * MiB);
   const remapped = faultsWriting(3);
-  assert.ok(remapped < 20, `${remapped} faults for 3 MiB right after remap()`);
+  assert.ok(remapped < few(3), `${remapped} faults for 3 MiB right after remap()`);
 });
 
 /** Page faults of the child's main thread while log() wrote `pages` pages of a ring's first lap. */
@@ -107,7 +115,7 @@ function firstLapFaults(probes: 'on' | 'off'): { faults: number; pages: number }
 
 test('once the worker has started, log() writes a fresh ring\'s first lap without a page fault', { skip: noStat }, () => {
   const { faults, pages } = firstLapFaults('off');
-  assert.ok(faults < 100, `${faults} page faults on the main thread while log() wrote ${pages} pages`);
+  assert.ok(faults < pages / 8, `${faults} page faults on the main thread while log() wrote ${pages} pages`);
 });
 
 test('after the environment snapshot\'s child processes, log() writes the ring without a page fault', { skip: noStat }, () => {
