@@ -49,12 +49,12 @@ const RING_BYTES = QUICK ? 1 << 22 : 1 << 24;
 const WARMUP_ROUNDS = PLAN.warmup;
 /**
  * Before the warm-up, the shared-memory variants alone run until their rings have wrapped
- * once. A fresh SharedArrayBuffer is not yet backed by memory: the first pass over each
- * 4 KiB page costs a page fault, which would bill log() for the ring's first lap only
- * (measured here: ~100 ns instead of ~60 ns per call on a fresh 64 MiB ring). The floor gets a
- * ring of the same size and the same lap. (Both rings are now mapped up front: swanlab-node's
- * worker prefaults its ring, RingReader.prefault, and floorRing() its own; the lap also warms
- * them.) New keys are first calls by nature: their rings are not lapped first.
+ * once. Both rings are mapped up front (swanlab-node's worker prefaults its ring,
+ * RingReader.prefault; floorRing() maps its own), but a ring's first lap still costs more:
+ * its cache lines have never been written (a burst of log() calls into a first lap, paced so
+ * the worker keeps up, ~30-60 ns a call here against ~17-30 ns on the second). The floor gets
+ * a ring of the same size and the same lap. New keys are first calls by nature: their rings
+ * are not lapped first.
  */
 const LAP_BATCHES = KIND === 'new-key' ? 0 : Math.ceil(RING_BYTES / floorFrameBytes(KEYS.length) / BATCH) + 10;
 
