@@ -154,3 +154,51 @@ test('the compiled fast path: alternating key lists, odd key names, and values t
   }
   assert.equal(lines.filter((l) => l.includes('key "loss": value "x"')).length, 1, lines.join('\n'));
 });
+
+// Short key lists are checked by a switch of literals, long ones (over 12 keys) against an
+// array (shape-writer.ts): both must catch every change to a record the program reuses.
+for (const size of [4, 20]) {
+  test(`a reused ${size}-key record that gains, loses or renames a key leaves the compiled path, and nothing is dropped`, async () => {
+    const run = swanlab.init({ logdir: tempDir(), strict: true });
+    const names = Array.from({ length: size }, (_, i) => `m${i}`);
+    const rec: Record<string, number> = Object.fromEntries(names.map((k) => [k, 0]));
+    const logAll = (v: number): void => {
+      for (const k of names) if (k in rec) rec[k] = v;
+      swanlab.log(rec);
+    };
+    for (let i = 0; i < 3; i++) logAll(i); // compiled by now
+    rec.extra = 9;
+    logAll(3); // one key more: extra must be recorded
+    delete rec.extra;
+    delete rec[names[size - 1]!];
+    logAll(4); // one key fewer
+    rec.renamed = 5;
+    logAll(5); // as many keys as the compiled list, the last one another
+    // The compiled list's names as getters on a prototype, the record's own keys others:
+    // the same count of keys, none of them the compiled ones.
+    const proto = Object.fromEntries(names.map((k) => [k, 0]));
+    const other = Object.assign(Object.create(Object.defineProperties({}, Object.fromEntries(names.map((k) => [k, { get: () => 7, enumerable: false }])))), Object.fromEntries(names.map((k) => [`own/${k}`, 6])));
+    swanlab.log(proto);
+    swanlab.log(other);
+    await swanlab.finish();
+    const pts = pointStrings(run.dir);
+    const at = (key: string): string[] => pts.filter((p) => p.startsWith(`${key}@`));
+    assert.deepEqual(at('extra'), ['extra@0=9']);
+    assert.deepEqual(at('renamed'), ['renamed@0=5']);
+    assert.deepEqual(at('m0'), ['m0@0=0', 'm0@1=1', 'm0@2=2', 'm0@3=3', 'm0@4=4', 'm0@5=5', 'm0@6=0']);
+    assert.deepEqual(at(names[size - 1]!), [`${names[size - 1]}@0=0`, `${names[size - 1]}@1=1`, `${names[size - 1]}@2=2`, `${names[size - 1]}@3=3`, `${names[size - 1]}@4=0`]);
+    assert.deepEqual(at('own/m0'), ['own/m0@0=6']);
+    assert.equal(pts.filter((p) => p.startsWith('own/')).length, size);
+    // m*: 7 records of `size` keys, less the deleted one twice; extra and renamed; own/*.
+    assert.equal(pts.length, 8 * size);
+  });
+}
+
+test('an array is refused after a record of more than 12 index keys took the fast path', async () => {
+  const run = swanlab.init({ logdir: tempDir(), strict: true });
+  const rec = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [String(i), i]));
+  for (let i = 0; i < 3; i++) swanlab.log(rec);
+  assert.throws(() => swanlab.log(Array.from({ length: 16 }, (_, i) => i) as never), (e: Error & { code?: string }) => e.code === 'SWANLAB_INVALID_VALUE' && /must be an object/.test(e.message));
+  await swanlab.finish();
+  assert.equal(pointStrings(run.dir).length, 48);
+});

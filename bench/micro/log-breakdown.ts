@@ -16,6 +16,9 @@
  *   compiled eager the same, publishing the head with Atomics.store on every call, as before
  *                  RingWriter.commitLazy (no worker asks here, so `compiled` never publishes)
  *   encoder        LogEncoder.log(rec), the whole fast path below Run.log
+ *   wide switch    compiled log() for a 32-key record (an object literal), its keys checked by
+ *                  the switch of literals that short key lists get
+ *   wide array     the same checked against the array of its keys, as lists over 12 keys are
  * Prints the median ns per call over 1000-call batches.
  */
 import { execFileSync } from 'node:child_process';
@@ -24,13 +27,17 @@ import { RingWriter } from '../../dist/cjs/shared/ring.js';
 import { LogEncoder } from '../../dist/cjs/main/log-encoder.js';
 import { compileShape } from '../../dist/cjs/main/shape-writer.js';
 
-const ROWS = ['floor', 'for-in plain', 'for-in frozen', 'compiled', 'compiled eager', 'encoder'] as const;
+const ROWS = ['floor', 'for-in plain', 'for-in frozen', 'compiled', 'compiled eager', 'encoder', 'wide switch', 'wide array'] as const;
 type Row = (typeof ROWS)[number];
 const RING = 1 << 22;
 const ROUNDS = 3000;
 const WARMUP = 300;
 
 type Rec = { loss: number; acc: number };
+
+const WIDE_KEYS = ['loss', 'acc', ...Array.from({ length: 30 }, (_, i) => `layer${String(i).padStart(2, '0')}/grad_norm`)];
+/** A 32-key object literal (keys assigned one by one would make a dictionary-mode object). */
+const makeWide = new Function(`return () => ({ ${WIDE_KEYS.map((k) => `${JSON.stringify(k)}: 0.5`).join(', ')} });`)() as () => Rec;
 
 /** A ring whose lazy commit is the eager one: the compiled writer as it was before commitLazy. */
 class EagerRing extends RingWriter {
@@ -76,6 +83,13 @@ function makeRow(row: Row): (r: Rec) => void {
       const log = compileShape(['loss', 'acc'], [0, 1], ring, reserveSlow).log;
       return (r) => void log(r, -1);
     }
+    case 'wide switch':
+    case 'wide array': {
+      // The for-in keys of a record: internalized strings, as LogEncoder hands them over.
+      const keys = Object.keys(makeWide());
+      const log = compileShape(keys, keys.map((_, i) => i), ring, reserveSlow, row === 'wide switch' ? keys.length : 0).log;
+      return (r) => void log(r, -1);
+    }
     case 'encoder': {
       const encoder = new LogEncoder(ring, {
         strict: true,
@@ -92,7 +106,7 @@ function makeRow(row: Row): (r: Rec) => void {
 
 function measure(row: Row): number {
   const write = makeRow(row);
-  const rec: Rec = { loss: 0.5, acc: 0.5 };
+  const rec: Rec = row.startsWith('wide') ? makeWide() : { loss: 0.5, acc: 0.5 };
   const batch = (n: number): void => {
     for (let i = 0; i < n; i++) {
       rec.loss = i * 1e-9;
@@ -114,7 +128,7 @@ const only = process.argv[2] as Row | undefined;
 if (only !== undefined) {
   process.stdout.write(`${measure(only)}\n`);
 } else {
-  console.log(`Node ${process.version}: median ns per call, {loss, acc}, no worker`);
+  console.log(`Node ${process.version}: median ns per call, {loss, acc} (wide: 32 keys), no worker`);
   for (const row of ROWS) {
     const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, row], { encoding: 'utf8' });
     console.log(`${row.padEnd(14)} ${Number(out).toFixed(1).padStart(6)}`);

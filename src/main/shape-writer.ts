@@ -30,18 +30,36 @@ export interface Shape {
  */
 export type ReserveSlow = (bytes: number) => number;
 
-/** Compile log() for `keys`, whose interned ids are `ids`, writing into `ring`. */
-export function compileShape(keys: readonly string[], ids: readonly number[], ring: RingWriter, reserveSlow: ReserveSlow): Shape {
+/** Key lists up to this long are checked by a switch of literals, longer ones against an array. */
+const SWITCH_MAX_KEYS = 12;
+
+/**
+ * Compile log() for `keys`, whose interned ids are `ids`, writing into `ring`. `switchMaxKeys`
+ * is for benches that compare the two key checks.
+ */
+export function compileShape(
+  keys: readonly string[],
+  ids: readonly number[],
+  ring: RingWriter,
+  reserveSlow: ReserveSlow,
+  switchMaxKeys = SWITCH_MAX_KEYS,
+): Shape {
   const bytes = scalarsFrameBytes(keys.length);
-  // The n-th key against the n-th name as a literal (JSON string literals are JS string
-  // literals: a key cannot escape into the code), not an array load: bench/micro/log-breakdown.ts
-  // "compiled" 17.6 → 16.8 ns on Node 20, 16.8 → 15.9 on Node 24, and in the bench's tight
-  // training loop on Node 24 25-42 ns a call against 47-66 with the array.
-  const lines: string[] = [
-    'let n = 0;',
-    `for (const k in o) { switch (n++) { ${keys.map((k, i) => `case ${i}: if (k !== ${JSON.stringify(k)}) return false; break;`).join(' ')} default: return false; } }`,
-    `if (n !== ${keys.length}) return false;`,
-  ];
+  // Short lists: the n-th key against the n-th name as a literal (JSON string literals are JS
+  // string literals: a key cannot escape into the code), not an array load:
+  // bench/micro/log-breakdown.ts "compiled" 17.6 → 16.8 ns on Node 20, 16.8 → 15.9 on Node 24,
+  // and in the bench's tight training loop on Node 24 25-42 ns a call against 47-66 with the
+  // array. Long lists: the switch is an indirect jump per key, and a load from the array of
+  // for-in keys (internalized strings: the compare is one pointer compare) wins past ~12 keys
+  // (8 keys: even; 16: 2.5 ns less a call). For 32 keys, bench/micro/log-breakdown.ts "wide
+  // switch" against "wide array": 91.5 → 80.3 ns on Node 20, 82-140 → 65 on Node 24; in the
+  // bench's wide record (`npm run bench`, per-call.ts wide), 151-158 → 105-111 ns on Node 20,
+  // 103-110 → 88-90 on Node 24.
+  const check =
+    keys.length <= switchMaxKeys
+      ? `switch (n++) { ${keys.map((k, i) => `case ${i}: if (k !== ${JSON.stringify(k)}) return false; break;`).join(' ')} default: return false; }`
+      : `if (n >= ${keys.length} || k !== names[n++]) return false;`;
+  const lines: string[] = ['let n = 0;', `for (const k in o) { ${check} }`, `if (n !== ${keys.length}) return false;`];
   // An array's for-in keys are "0", "1", …: only a key list of such names could match one.
   if (keys.some((k) => /^(0|[1-9]\d*)$/.test(k))) lines.push('if (Array.isArray(o)) return false;');
   lines.push(`let pos = ring.reserve(${bytes});`, `if (pos < 0 && (pos = reserveSlow(${bytes})) < 0) return true;`, 'const w = pos >> 2, d = pos >> 3;', 'let v;');
@@ -61,12 +79,13 @@ export function compileShape(keys: readonly string[], ids: readonly number[], ri
     'return true;',
   );
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const make = new Function('ring', 'reserveSlow', 'u32', 'f64', `return function logShape(o, step) {\n${lines.join('\n')}\n};`) as (
+  const make = new Function('ring', 'reserveSlow', 'u32', 'f64', 'names', `return function logShape(o, step) {\n${lines.join('\n')}\n};`) as (
     ...args: unknown[]
   ) => ShapeLog;
-  // A private copy, not frozen: hasShape's loads from a frozen array cost ~7 ns more
-  // (node 20, bench/micro/log-breakdown.ts "for-in frozen").
-  return { keys: [...keys], log: make(ring, reserveSlow, ring.u32, ring.f64) };
+  // A private copy, not frozen: loads from a frozen array cost ~7 ns more (node 20,
+  // bench/micro/log-breakdown.ts "for-in frozen"). The compiled check shares it with hasShape.
+  const names = [...keys];
+  return { keys: names, log: make(ring, reserveSlow, ring.u32, ring.f64, names) };
 }
 
 /** True when the for-in keys of `o` are exactly `keys`, in order. */
