@@ -187,6 +187,72 @@ test('NVIDIA parsing, against a stand-in nvidia-smi with two GPUs: gpu.{i}.* sam
   ]);
 });
 
+/**
+ * A 1 s monitor run of `ms` with the stand-in nvidia-smi first on PATH (monitor-run.mjs): its
+ * folder, the stand-in's starts ("<pid> <arguments>"), and with `linger` the line that lists
+ * the fixture's unreaped children a second after finish().
+ */
+function fakeGpuRun(ms: number, env: Record<string, string> = {}, linger = false): { dir: string; starts: string[]; zombies?: string } {
+  const fake = path.join(__dirname, 'fixtures', 'fake-nvidia');
+  const log = path.join(tempDir(), 'nvidia-smi.log');
+  const out = execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'monitor-run.mjs'), tempDir(), String(ms), ...(linger ? ['linger'] : [])], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env, FAKE_NVIDIA_LOG: log, PATH: `${fake}${path.delimiter}${process.env.PATH}` },
+  });
+  const [dir, zombies] = out.trim().split('\n');
+  return { dir: dir!, starts: fs.readFileSync(log, 'utf8').split('\n').filter((l) => l !== ''), ...(zombies !== undefined ? { zombies } : {}) };
+}
+
+/** True while process `pid` runs (a zombie that nobody reaped yet has ended). */
+function alive(pid: number): boolean {
+  if (process.platform === 'linux') {
+    try {
+      return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Each child process forks the whole process (nvidia-stream.ts): the monitor starts one
+// nvidia-smi in its loop mode for the run, not one per sample.
+test('the GPU monitor starts nvidia-smi once, in its loop mode, samples its latest readings, and ends it at finish', { skip: process.platform === 'win32' ? 'the stand-in is a shell script' : undefined }, async () => {
+  const linux = process.platform === 'linux';
+  const { dir, starts, zombies } = fakeGpuRun(3300, {}, linux);
+  // A process that goes on after finish() keeps no ended nvidia-smi unreaped.
+  if (linux) assert.equal(zombies, 'zombies:');
+  const loops = starts.filter((l) => / --loop-ms=500$/.test(l)); // twice a 1 s interval
+  assert.equal(loops.length, 1, starts.join('\n'));
+  assert.equal(starts.filter((l) => l.includes('utilization.gpu') && !l.includes('--loop-ms')).length, 0, 'no one-off reading');
+  const pcts = systemRecords(records(dir)).samples.get('gpu.0.pct')!;
+  assert.deepEqual(pcts.map((x) => x.step), pcts.map((_, i) => i));
+  assert.ok(pcts.length >= 3, `${pcts.length} samples`);
+  assert.equal(pcts[0]!.value, 37);
+  const values = pcts.map((x) => x.value);
+  // The loop reads every 500 ms: each sample has a reading newer than the last sample's (one
+  // repeat allowed, for a machine too busy to keep the stand-in's pace).
+  assert.ok(values.every((v, i) => i === 0 || v >= values[i - 1]!) && new Set(values).size >= values.length - 1, `readings follow the loop's: ${values.join(', ')}`);
+  const pid = Number(loops[0]!.split(' ')[0]);
+  for (let i = 0; i < 15 && alive(pid); i++) await sleep(20);
+  assert.ok(!alive(pid), 'nvidia-smi ended with the run');
+});
+
+test('when nvidia-smi\'s loop stops, the GPU keys miss a sample and a new one is started', { skip: process.platform === 'win32' ? 'the stand-in is a shell script' : undefined }, () => {
+  const { dir, starts } = fakeGpuRun(4300, { FAKE_NVIDIA_STOP_AFTER: '2' });
+  assert.ok(starts.filter((l) => l.includes('--loop-ms')).length >= 2, starts.join('\n'));
+  const { samples } = systemRecords(records(dir));
+  const gpuSteps = samples.get('gpu.0.pct')!.map((x) => x.step);
+  const cpuSteps = samples.get('cpu.pct')!.map((x) => x.step);
+  assert.ok(gpuSteps.length < cpuSteps.length, `GPU steps ${gpuSteps.join(', ')}, CPU steps ${cpuSteps.join(', ')}`);
+  assert.ok(gpuSteps.at(-1)! >= 2, `GPU readings again after the restart: steps ${gpuSteps.join(', ')}`);
+});
+
 const smi = spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 10_000 });
 const noGpu =
   smi.error !== undefined

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const env = init.env;
   const consoleLog = new ConsoleLog(file, env.consoleMaxLength);
   const environment = new EnvironmentProbe(file, env);
-  const monitor = env.monitorIntervalMs > 0 ? new Monitor(systemSamplers(), runFileSink(file), env.monitorIntervalMs) : undefined;
+  const monitor = env.monitorIntervalMs > 0 ? new Monitor(systemSamplers(env.monitorIntervalMs), runFileSink(file), env.monitorIntervalMs) : undefined;
   // After the first drain (setImmediate runs when the loop first waits), so the first log()
   // reaches the file without waiting for systeminformation to load or a probe to start.
   // Both are no-ops if the run is already finishing.

@@ -37,6 +37,8 @@ export interface Sampler {
   readonly name: string;
   /** Read now; may reject. `timeoutMs` bounds any command it runs. */
   sample(timeoutMs: number): Promise<Reading[]>;
+  /** Release what it holds (a child process); called once, when the monitor stops. */
+  stop?(): void;
 }
 
 /** Where the monitor's records go (the run file in the worker; a list in tests). */
@@ -97,8 +99,10 @@ export class Monitor {
 
   /** Stop: no tick starts, and one in progress writes nothing. Never waits. */
   stop(): void {
+    if (this.#stopped) return;
     this.#stopped = true;
     clearTimeout(this.#timer);
+    for (const s of this.#samplers) s.sampler.stop?.();
   }
 
   async #tick(): Promise<void> {

@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readNvidiaGpus } from '../probe/nvidia.js';
+import { NvidiaStream } from '../probe/nvidia-stream.js';
 import { systeminformation } from '../probe/si.js';
 import type { Reading, Sampler, SystemMetric } from './monitor.js';
 
@@ -83,13 +83,21 @@ export const memorySampler: Sampler = {
   },
 };
 
-/** Per NVIDIA GPU i: `gpu.{i}.pct`, `.mem.pct`, `.mem.value`, `.temp`, `.power`, `.mem.time`. */
-export function nvidiaSampler(): Sampler {
+/**
+ * Per NVIDIA GPU i: `gpu.{i}.pct`, `.mem.pct`, `.mem.value`, `.temp`, `.power`, `.mem.time`,
+ * from one nvidia-smi that reads the GPUs twice an interval for the whole run
+ * (nvidia-stream.ts): each sample has its latest reading, at most half an interval old. (Once
+ * an interval, its loop, which waits the period after each reading, falls behind the
+ * monitor's ticks and each sample had the reading of the tick before.)
+ */
+export function nvidiaSampler(intervalMs: number): Sampler {
   const metrics = new Map<number, SystemMetric[]>();
+  const stream = new NvidiaStream(intervalMs / 2);
   return {
     name: 'nvidia',
+    stop: () => stream.stop(),
     async sample(timeoutMs: number): Promise<Reading[]> {
-      const gpus = await readNvidiaGpus(timeoutMs);
+      const gpus = await stream.read(timeoutMs);
       // The memory chart's top is the largest GPU's memory, as SwanLab sets it.
       const maxMiB = Math.max(0, ...gpus.map((g) => g.memoryTotalMiB).filter(Number.isFinite));
       const out: Reading[] = [];
@@ -118,9 +126,9 @@ export function nvidiaSampler(): Sampler {
   };
 }
 
-/** The samplers for this platform. */
-export function systemSamplers(): Sampler[] {
-  const samplers = [cpuSampler(), memorySampler, nvidiaSampler()];
+/** The samplers for this platform, for a monitor that samples every `intervalMs`. */
+export function systemSamplers(intervalMs: number): Sampler[] {
+  const samplers = [cpuSampler(), memorySampler, nvidiaSampler(intervalMs)];
   if (process.platform === 'linux') samplers.splice(1, 0, threadsSampler);
   return samplers;
 }

@@ -32,15 +32,26 @@ export interface NvidiaReading {
   memoryUtilization: number;
 }
 
+/** nvidia-smi's arguments for one CSV line per GPU with `fields`. */
+export function queryArgs(fields: string): string[] {
+  return [`--query-gpu=${fields}`, '--format=csv,noheader,nounits'];
+}
+
+/** The fields of a line of readings, in {@link readingOf}'s order. */
+export const READING_FIELDS = 'index,utilization.gpu,memory.used,memory.total,temperature.gpu,power.draw,utilization.memory';
+
+/** nvidia-smi's CSV lines as rows of fields. */
+export function csvRows(out: string): string[][] {
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .map((l) => l.split(', '));
+}
+
 async function query(fields: string, timeoutMs: number): Promise<string[][]> {
   if (!(await onPath('nvidia-smi'))) throw missingProgram('nvidia-smi');
-  return runCommand('nvidia-smi', [`--query-gpu=${fields}`, '--format=csv,noheader,nounits'], timeoutMs).then((out) =>
-    out
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l !== '')
-      .map((l) => l.split(', ')),
-  );
+  return runCommand('nvidia-smi', queryArgs(fields), timeoutMs).then(csvRows);
 }
 
 function num(s: string | undefined): number {
@@ -55,10 +66,9 @@ export async function listNvidiaDevices(timeoutMs: number): Promise<NvidiaDevice
   return rows.map((r) => ({ index: num(r[0]), memoryMiB: num(r[1]), driverVersion: r[2] ?? '', name: r.slice(3).join(', ') }));
 }
 
-/** Current readings of every GPU. */
-export async function readNvidiaGpus(timeoutMs: number): Promise<NvidiaReading[]> {
-  const rows = await query('index,utilization.gpu,memory.used,memory.total,temperature.gpu,power.draw,utilization.memory', timeoutMs);
-  return rows.map((r) => ({
+/** One GPU's readings from a row of {@link READING_FIELDS}. */
+export function readingOf(r: readonly string[]): NvidiaReading {
+  return {
     index: num(r[0]),
     utilization: num(r[1]),
     memoryUsedMiB: num(r[2]),
@@ -66,7 +76,7 @@ export async function readNvidiaGpus(timeoutMs: number): Promise<NvidiaReading[]
     temperature: num(r[4]),
     power: num(r[5]),
     memoryUtilization: num(r[6]),
-  }));
+  };
 }
 
 /** CUDA version: `nvcc --version` ("release 12.4,"), else nvidia-smi's header ("CUDA Version: 12.4"); both asked at once. */

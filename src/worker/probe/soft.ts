@@ -3,7 +3,9 @@
  * tool or a hung driver leaves a `null` and a debug note (`NODE_DEBUG=swanlab`), never an
  * exception and never a wait longer than its timeout.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { debuglog } from 'node:util';
@@ -63,6 +65,19 @@ export function runCommand(file: string, args: readonly string[], timeoutMs: num
     // libuv returns once the child has exec'd: the parent's pages are its own again.
     afterSpawn();
   });
+}
+
+/**
+ * Start `file args` (no shell) for as long as it runs, its stdout piped to this thread, stdin
+ * and stderr discarded; neither it nor its pipe keeps the worker alive. A missing program shows
+ * as an 'error' event with `code === 'ENOENT'`.
+ */
+export function startProgram(file: string, args: readonly string[]): ChildProcessByStdio<null, Readable, null> {
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'ignore'], windowsHide: true });
+  afterSpawn();
+  child.unref();
+  (child.stdout as Socket).unref();
+  return child;
 }
 
 /** True for the error of a program that is not installed. */
