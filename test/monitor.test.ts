@@ -253,6 +253,16 @@ test('when nvidia-smi\'s loop stops, the GPU keys miss a sample and a new one is
   assert.ok(gpuSteps.at(-1)! >= 2, `GPU readings again after the restart: steps ${gpuSteps.join(', ')}`);
 });
 
+test('when nvidia-smi\'s loop goes silent (a hung driver), it is ended and a new one is started', { skip: process.platform === 'win32' ? 'the stand-in is a shell script' : undefined }, () => {
+  const { dir, starts } = fakeGpuRun(4300, { FAKE_NVIDIA_HANG_AFTER: '1' });
+  assert.ok(starts.filter((l) => l.includes('--loop-ms')).length >= 2, starts.join('\n'));
+  const { samples } = systemRecords(records(dir));
+  const gpuSteps = samples.get('gpu.0.pct')!.map((x) => x.step);
+  const cpuSteps = samples.get('cpu.pct')!.map((x) => x.step);
+  assert.ok(gpuSteps.length < cpuSteps.length, `GPU steps ${gpuSteps.join(', ')}, CPU steps ${cpuSteps.join(', ')}`);
+  assert.equal(gpuSteps.at(-1), cpuSteps.at(-1), `a reading again from the new one: GPU steps ${gpuSteps.join(', ')}, CPU steps ${cpuSteps.join(', ')}`);
+});
+
 const smi = spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 10_000 });
 const noGpu =
   smi.error !== undefined

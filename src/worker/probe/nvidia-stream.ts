@@ -34,7 +34,7 @@ export class NvidiaStream {
     this.#child?.kill();
   };
 
-  /** @param periodMs how often nvidia-smi reads the GPUs (the monitor's interval). */
+  /** @param periodMs how often nvidia-smi reads the GPUs (the monitor: half its interval). */
   constructor(periodMs: number) {
     this.#periodMs = Math.max(1, Math.round(periodMs));
   }
@@ -106,7 +106,8 @@ export class NvidiaStream {
     if (child !== undefined) {
       this.#child = undefined;
       process.removeListener('exit', this.#kill);
-      if (child.exitCode === null && child.signalCode === null) {
+      // (No pid: it never started, and there is nothing to end.)
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
         // nvidia-smi takes ~330 ms to end after SIGTERM (H200 machine). Until it has, its handle
         // keeps the worker's event loop, which alone can reap it: a run that finishes must not
         // leave a zombie behind in a process that goes on. A hung driver gets SIGKILL.
