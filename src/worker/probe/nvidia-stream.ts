@@ -58,8 +58,8 @@ export class NvidiaStream {
     this.#throwFailure();
     const silentMs = Date.now() - this.#lastLineAt;
     if (silentMs > 2 * this.#periodMs + timeoutMs) {
-      this.#end(new Error(`nvidia-smi wrote nothing for ${silentMs} ms`));
-      this.#throwFailure();
+      this.#end(undefined);
+      throw new Error(`nvidia-smi wrote nothing for ${silentMs} ms`);
     }
     return [...this.#latest.values()];
   }
