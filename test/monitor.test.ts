@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as swanlab from 'swanlab-node';
 import { msFromTimestamp, type RunRecord } from '../src/format/index.js';
 import { Monitor, type Reading, type Sampler, type SystemMetric, type SystemSink } from '../src/worker/monitor/monitor.js';
+import { statFields } from './fixtures/proc-stat.cjs';
 import { isSystemKey, records, tempDir } from './helpers.js';
 
 /** Length of the `__swanlab__.` prefix. */
@@ -207,7 +208,7 @@ function fakeGpuRun(ms: number, env: Record<string, string> = {}, linger = false
 function alive(pid: number): boolean {
   if (process.platform === 'linux') {
     try {
-      return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      return statFields(`/proc/${pid}/stat`)[0] !== 'Z';
     } catch {
       return false;
     }

@@ -10,11 +10,10 @@ import * as swanlab from 'swanlab-node';
 import { FrameKind, blobFrameBytes } from '../src/shared/frames.js';
 import { createSharedRing } from '../src/shared/layout.js';
 import { RingReader, RingWriter } from '../src/shared/ring.js';
+import { MAIN_THREAD_STAT, mainThreadMinorFaults as minorFaults } from './fixtures/proc-stat.cjs';
 import { points, tempDir } from './helpers.js';
 
-/** The main thread's stat file: its tid is the process id. */
-const STAT = `/proc/self/task/${process.pid}/stat`;
-const noStat = fs.existsSync(STAT) ? false : 'counts page faults in /proc/self/task (Linux)';
+const noStat = fs.existsSync(MAIN_THREAD_STAT) ? false : 'counts page faults in /proc/self/task (Linux)';
 const MiB = 1 << 20;
 const PAGES_PER_MIB = MiB / 4096;
 /**
@@ -23,14 +22,6 @@ const PAGES_PER_MIB = MiB / 4096;
  * to ~20 in a window here; unmapped, every page faults.
  */
 const few = (mib: number): number => (mib * PAGES_PER_MIB) / 8;
-
-/** Minor page faults this thread has taken so far. */
-function minorFaults(): number {
-  const stat = fs.readFileSync(STAT, 'utf8');
-  // Fields after the command name, which is in parentheses and may hold spaces: state is
-  // field 3, minflt field 10.
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
-}
 
 test('prefault() maps the pages up to `ahead` past the producer, so its writes there take no page fault, and changes no byte', { skip: noStat }, () => {
   const sab = createSharedRing(32 * MiB);

@@ -20,17 +20,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createSharedRing } from '../../dist/cjs/shared/layout.js';
 import { RingReader } from '../../dist/cjs/shared/ring.js';
+import { MAIN_THREAD_STAT, mainThreadMinorFaults } from '../../test/fixtures/proc-stat.cjs';
 
 const RING = 8 << 20;
 const FRAME = 88;
 const ITERATIONS = Math.floor(RING / FRAME) - 16;
 const TRIALS = 5;
-const STAT = `/proc/self/task/${process.pid}/stat`;
-const minorFaults = (): number => {
-  if (!fs.existsSync(STAT)) return NaN;
-  const stat = fs.readFileSync(STAT, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
-};
+const minorFaults = (): number => (fs.existsSync(MAIN_THREAD_STAT) ? mainThreadMinorFaults() : NaN);
 
 let sink = 0;
 /** One lap: ~3 µs of arithmetic an iteration, then (with a ring) the frame's stores. */
