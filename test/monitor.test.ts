@@ -244,24 +244,29 @@ test('the GPU monitor starts nvidia-smi once, in its loop mode, samples its late
   assert.ok(!alive(pid), 'nvidia-smi ended with the run');
 });
 
-test('when nvidia-smi\'s loop stops, the GPU keys miss a sample and a new one is started', { skip: process.platform === 'win32' ? 'the stand-in is a shell script' : undefined }, () => {
-  const { dir, starts } = fakeGpuRun(4300, { FAKE_NVIDIA_STOP_AFTER: '2' });
+/**
+ * A 4.3 s run whose stand-in nvidia-smi fails as `env` says: checks that a second one was
+ * started and that the GPU keys missed at least one sample; gives the steps of both.
+ */
+function runWithFailingLoop(env: Record<string, string>): { gpuSteps: number[]; cpuSteps: number[]; steps: string } {
+  const { dir, starts } = fakeGpuRun(4300, env);
   assert.ok(starts.filter((l) => l.includes('--loop-ms')).length >= 2, starts.join('\n'));
   const { samples } = systemRecords(records(dir));
   const gpuSteps = samples.get('gpu.0.pct')!.map((x) => x.step);
   const cpuSteps = samples.get('cpu.pct')!.map((x) => x.step);
-  assert.ok(gpuSteps.length < cpuSteps.length, `GPU steps ${gpuSteps.join(', ')}, CPU steps ${cpuSteps.join(', ')}`);
-  assert.ok(gpuSteps.at(-1)! >= 2, `GPU readings again after the restart: steps ${gpuSteps.join(', ')}`);
+  const steps = `GPU steps ${gpuSteps.join(', ')}, CPU steps ${cpuSteps.join(', ')}`;
+  assert.ok(gpuSteps.length < cpuSteps.length, steps);
+  return { gpuSteps, cpuSteps, steps };
+}
+
+test('when nvidia-smi\'s loop stops, the GPU keys miss a sample and a new one is started', { skip: process.platform === 'win32' ? 'the stand-in is a shell script' : undefined }, () => {
+  const { gpuSteps, steps } = runWithFailingLoop({ FAKE_NVIDIA_STOP_AFTER: '2' });
+  assert.ok(gpuSteps.at(-1)! >= 2, `GPU readings again after the restart: ${steps}`);
 });
 
 test('when nvidia-smi\'s loop goes silent (a hung driver), it is ended and a new one is started', { skip: process.platform === 'win32' ? 'the stand-in is a shell script' : undefined }, () => {
-  const { dir, starts } = fakeGpuRun(4300, { FAKE_NVIDIA_HANG_AFTER: '1' });
-  assert.ok(starts.filter((l) => l.includes('--loop-ms')).length >= 2, starts.join('\n'));
-  const { samples } = systemRecords(records(dir));
-  const gpuSteps = samples.get('gpu.0.pct')!.map((x) => x.step);
-  const cpuSteps = samples.get('cpu.pct')!.map((x) => x.step);
-  assert.ok(gpuSteps.length < cpuSteps.length, `GPU steps ${gpuSteps.join(', ')}, CPU steps ${cpuSteps.join(', ')}`);
-  assert.equal(gpuSteps.at(-1), cpuSteps.at(-1), `a reading again from the new one: GPU steps ${gpuSteps.join(', ')}, CPU steps ${cpuSteps.join(', ')}`);
+  const { gpuSteps, cpuSteps, steps } = runWithFailingLoop({ FAKE_NVIDIA_HANG_AFTER: '1' });
+  assert.equal(gpuSteps.at(-1), cpuSteps.at(-1), `a reading again from the new one: ${steps}`);
 });
 
 const smi = spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 10_000 });
