@@ -43,8 +43,8 @@ export async function soft<T>(what: string, ms: number, probe: () => Promise<T>)
 let afterSpawn = (): void => {};
 
 /**
- * Call `hook` right after each child process runCommand() starts (the worker maps its ring again:
- * the fork write-protected it, RingReader.remap).
+ * Call `hook` right after each child process runCommand() or startProgram() starts (the worker
+ * maps its ring again: the fork write-protected it, RingReader.remap).
  */
 export function onSpawn(hook: () => void): void {
   afterSpawn = hook;
