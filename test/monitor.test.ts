@@ -2,7 +2,7 @@
 // (one throws, one hangs, one fails once), then the real monitor of a run at a 1 s interval,
 // then NVIDIA GPUs where nvidia-smi finds one.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -267,6 +267,35 @@ test('when nvidia-smi\'s loop stops, the GPU keys miss a sample and a new one is
 test('when nvidia-smi\'s loop goes silent (a hung driver), it is ended and a new one is started', { skip: process.platform === 'win32' ? 'the stand-in is a shell script' : undefined }, () => {
   const { gpuSteps, cpuSteps, steps } = runWithFailingLoop({ FAKE_NVIDIA_HANG_AFTER: '1' });
   assert.equal(gpuSteps.at(-1), cpuSteps.at(-1), `a reading again from the new one: ${steps}`);
+});
+
+// A terminal's Ctrl+C signals its whole foreground process group. A program that catches it
+// and goes on keeps its GPU readings: nvidia-smi runs in a group of its own (soft.ts).
+test('Ctrl+C to a program that catches SIGINT and goes on leaves its nvidia-smi running', { skip: process.platform === 'win32' ? 'POSIX process groups' : undefined }, async () => {
+  const fake = path.join(__dirname, 'fixtures', 'fake-nvidia');
+  const log = path.join(tempDir(), 'nvidia-smi.log');
+  // detached: the fixture leads a process group of its own, as a shell's foreground job does.
+  const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'monitor-run.mjs'), tempDir(), '3300', 'sigint'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, FAKE_NVIDIA_LOG: log, PATH: `${fake}${path.delimiter}${process.env.PATH}` },
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const started = (): boolean => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('--loop-ms');
+  for (let i = 0; i < 250 && !started(); i++) await sleep(20);
+  assert.ok(started(), 'nvidia-smi started');
+  process.kill(-child.pid!, 'SIGINT');
+  assert.equal(await closed, 0);
+  const [dir, caught] = out.trim().split('\n');
+  assert.equal(caught, 'sigint: 1');
+  const starts = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('--loop-ms'));
+  assert.equal(starts.length, 1, `nvidia-smi started once: ${starts.join('; ')}`);
+  const { samples } = systemRecords(records(dir!));
+  const gpuSteps = samples.get('gpu.0.pct')!.map((x) => x.step);
+  const cpuSteps = samples.get('cpu.pct')!.map((x) => x.step);
+  assert.deepEqual(gpuSteps, cpuSteps, 'a GPU reading at every sample');
 });
 
 const smi = spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 10_000 });

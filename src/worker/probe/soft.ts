@@ -71,9 +71,14 @@ export function runCommand(file: string, args: readonly string[], timeoutMs: num
  * Start `file args` (no shell) for as long as it runs, its stdout piped to this thread, stdin
  * and stderr discarded; neither it nor its pipe keeps the worker alive. A missing program shows
  * as an 'error' event with `code === 'ENOENT'`.
+ *
+ * On POSIX it gets a process group of its own: Ctrl+C in a terminal signals the whole foreground
+ * group, and a training program that catches SIGINT to save a checkpoint and go on would
+ * otherwise lose this child with it. The caller ends it (SIGTERM); if this process dies first,
+ * the program's next write to the closed pipe ends it (nvidia-smi, checked on an H200 machine).
  */
 export function startProgram(file: string, args: readonly string[]): ChildProcessByStdio<null, Readable, null> {
-  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'ignore'], windowsHide: true });
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'ignore'], windowsHide: true, detached: process.platform !== 'win32' });
   afterSpawn();
   child.unref();
   (child.stdout as Socket).unref();
