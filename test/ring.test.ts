@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { FrameKind, blobFrameBytes } from '../src/shared/frames.js';
-import { WAKE_SLOT, createSharedRing } from '../src/shared/layout.js';
+import { Slot, createSharedRing } from '../src/shared/layout.js';
 import { HINT_AGE_MS, RingReader, RingWriter } from '../src/shared/ring.js';
 
 /** Payload of frame `seq`: its length and bytes derived from seq, so any mix-up shows. */
@@ -90,7 +90,7 @@ test('the writer wakes the consumer once past half full, and again only after th
   const sab = createSharedRing(4096);
   const w = new RingWriter(sab);
   const r = new RingReader(sab);
-  const wakes = (): number => Atomics.load(w.ctrl, WAKE_SLOT);
+  const wakes = (): number => Atomics.load(w.ctrl, Slot.WAKE);
   // 8 frames of 256 bytes: the 9th crosses 2048 bytes in use (the default high-water mark).
   const frame = blobFrameBytes(256 - 12);
   assert.equal(frame, 256);

@@ -22,7 +22,7 @@
  * Prints the median ns per call over 1000-call batches.
  */
 import { execFileSync } from 'node:child_process';
-import { HEAD_SLOT, TAIL_SLOT, createSharedRing } from '../../dist/cjs/shared/layout.js';
+import { Slot, createSharedRing } from '../../dist/cjs/shared/layout.js';
 import { RingWriter } from '../../dist/cjs/shared/ring.js';
 import { LogEncoder } from '../../dist/cjs/main/log-encoder.js';
 import { compileShape } from '../../dist/cjs/main/shape-writer.js';
@@ -50,7 +50,7 @@ function makeRow(row: Row): (r: Rec) => void {
   const ring = row === 'compiled eager' ? new EagerRing(createSharedRing(RING)) : new RingWriter(createSharedRing(RING));
   // Stands in for the worker: a full ring is emptied at once.
   const reserveSlow = (bytes: number): number => {
-    Atomics.store(ring.ctrl, TAIL_SLOT, Atomics.load(ring.ctrl, HEAD_SLOT));
+    Atomics.store(ring.ctrl, Slot.TAIL, Atomics.load(ring.ctrl, Slot.HEAD));
     return ring.reserve(bytes);
   };
   const { u32, f64 } = ring;

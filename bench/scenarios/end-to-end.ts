@@ -12,7 +12,7 @@
  */
 import path from 'node:path';
 import * as swanlab from 'swanlab-node';
-import { STATE_SLOT, WorkerState } from '../../src/shared/layout.js';
+import { Slot, WorkerState } from '../../src/shared/layout.js';
 import { QUICK, report, ringOf, runFileMiB, runMain, tempDir, tick, type Rec } from '../lib/common.js';
 
 const CALLS = Number(process.argv[2] ?? (QUICK ? 50_000 : 5_000_000));
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const run = swanlab.init({ logdir: path.join(tmp.dir, 'swanlog'), mode: 'offline', config: { bench: 'end-to-end', calls: CALLS } });
   const ring = ringOf(run);
   // Start the clock on a running worker: its start-up (a new V8 isolate) is init()'s cost, not the points'.
-  for (let waited = 0; Atomics.load(ring.ctrl, STATE_SLOT) !== WorkerState.RUNNING; waited += 5) {
+  for (let waited = 0; Atomics.load(ring.ctrl, Slot.STATE) !== WorkerState.RUNNING; waited += 5) {
     if (waited > 10_000) throw new Error('bench: the worker did not start within 10 s');
     await tick(5);
   }

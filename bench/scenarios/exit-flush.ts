@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as swanlab from 'swanlab-node';
-import { STATE_SLOT, WorkerState } from '../../src/shared/layout.js';
+import { Slot, WorkerState } from '../../src/shared/layout.js';
 import { RunState } from '../../src/format/index.js';
 import { QUICK, RESULT_MARKER, TSX_LOADER, report, ringOf, runFileMiB, runMain, tempDir, tick } from '../lib/common.js';
 
@@ -50,7 +50,7 @@ async function child(logdir: string, targetPoints: number): Promise<void> {
   while (ringBytes < calls * FRAME_BYTES * 2) ringBytes *= 2;
   const run = swanlab.init({ logdir, ringBytes, mode: 'offline', config: { bench: 'exit-flush' } });
   const ring = ringOf(run);
-  for (let waited = 0; Atomics.load(ring.ctrl, STATE_SLOT) !== WorkerState.RUNNING; waited += 5) {
+  for (let waited = 0; Atomics.load(ring.ctrl, Slot.STATE) !== WorkerState.RUNNING; waited += 5) {
     if (waited > 10_000) throw new Error('bench: the worker did not start within 10 s');
     await tick(5);
   }

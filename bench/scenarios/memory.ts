@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as swanlab from 'swanlab-node';
-import { STATE_SLOT, WorkerState } from '../../src/shared/layout.js';
+import { Slot, WorkerState } from '../../src/shared/layout.js';
 import { QUICK, report, ringOf, runFileMiB, runMain, sleepSync, tempDir, tick } from '../lib/common.js';
 
 const CHECKPOINTS = (process.argv[2] ?? (QUICK ? '20000,200000,400000' : '1000000,10000000,100000000')).split(',').map(Number);
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     const rssBeforeInit = process.memoryUsage.rss();
     const run = swanlab.init({ logdir: path.join(tmp.dir, 'swanlog'), mode: 'offline', config: { bench: 'memory' } });
     const ring = ringOf(run);
-    for (let waited = 0; Atomics.load(ring.ctrl, STATE_SLOT) !== WorkerState.RUNNING; waited += 5) {
+    for (let waited = 0; Atomics.load(ring.ctrl, Slot.STATE) !== WorkerState.RUNNING; waited += 5) {
       if (waited > 10_000) throw new Error('bench: the worker did not start within 10 s');
       await tick(5);
     }

@@ -17,7 +17,7 @@
 import path from 'node:path';
 import { PerformanceObserver, constants as perf, performance } from 'node:perf_hooks';
 import * as swanlab from 'swanlab-node';
-import { STATE_SLOT, WorkerState } from '../../src/shared/layout.js';
+import { Slot, WorkerState } from '../../src/shared/layout.js';
 import { QUICK, report, ringOf, runFileMiB, runMain, tempDir, tick } from '../lib/common.js';
 
 const SECONDS = Number(process.argv[2] ?? (QUICK ? 1 : 30));
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   try {
     const run = swanlab.init({ logdir: path.join(tmp.dir, 'swanlog'), mode: 'offline', config: { bench: 'sustained', rate: RATE } });
     const ring = ringOf(run);
-    for (let waited = 0; Atomics.load(ring.ctrl, STATE_SLOT) !== WorkerState.RUNNING; waited += 5) {
+    for (let waited = 0; Atomics.load(ring.ctrl, Slot.STATE) !== WorkerState.RUNNING; waited += 5) {
       if (waited > 10_000) throw new Error('bench: the worker did not start within 10 s');
       await tick(5);
     }

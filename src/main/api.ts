@@ -77,9 +77,8 @@ function requireRun(what: string): Run {
  * @throws SwanlabError `SWANLAB_NO_RUN` before init() or after finish().
  */
 export function log(data: LogData, step?: number): void {
-  // Kept tiny so V8 inlines it into the caller's loop.
-  if (current === undefined) requireRun('log()');
-  current!.log(data, step);
+  // Kept tiny so V8 inlines it into the caller's loop (shape-writer.ts: the inlining budget).
+  (current ?? requireRun('log()')).log(data, step);
 }
 
 /** Finish the current run; resolves when every record is written and fsynced. Resolves at once when no run is alive. */

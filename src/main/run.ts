@@ -5,7 +5,7 @@
 import { ErrorCode, SwanlabError, type SerializedError } from '../shared/errors.js';
 import { FinishState, type StartInfo } from '../shared/messages.js';
 import { RingWriter } from '../shared/ring.js';
-import { CLOCK_F64_INDEX, createSharedRing } from '../shared/layout.js';
+import { Slot, createSharedRing } from '../shared/layout.js';
 import { createConfig, type Config } from './config.js';
 import { unwatchExit, watchExit, type ExitTarget } from './exit-hooks.js';
 import { LogEncoder, type EncoderHost } from './log-encoder.js';
@@ -87,7 +87,7 @@ export class Run implements ExitTarget {
     }
     const sab = createSharedRing(o.ringBytes);
     // The clock slot starts at init time; the worker refreshes it on each wake-up.
-    new Float64Array(sab)[CLOCK_F64_INDEX] = Date.now();
+    new Float64Array(sab)[Slot.CLOCK_F64] = Date.now();
     const ring = new RingWriter(sab);
     this.#ring = ring;
     this.#encoder = new LogEncoder(ring, host);

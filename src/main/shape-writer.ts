@@ -7,16 +7,30 @@
  * one function for the whole call, with the frame size and key ids as constants, saves the
  * calls and loads a shared writer pays (bench/micro/log-breakdown.ts). The way
  * fast-json-stringify compiles a serializer per schema.
+ *
+ * What fits V8's inlining budget. In the user's loop TurboFan inlines the chain api.ts log →
+ * Run.log → LogEncoder.log → logShape → RingWriter.reserve/clock/commitLazy by bytecode size:
+ * 920 bytes in all per optimized function, each candidate counted at 1.2x, and a candidate
+ * that has optimized code of its own counted with what that code inlined; no one function
+ * over 460 bytes. logShape always has such code by the time the loop is optimized for good,
+ * so for 4 metrics the chain used to count 166 + 1.2 × (431 + 199) = 922 and logShape was
+ * called, not inlined (12 processes of 12 in the bench's tight loop, --trace-turbo-inlining),
+ * which cost ~10 ns a call: 28.1 against 16.7 ns, +0.95 against +0.53 % of the loop (26
+ * processes each, old and new builds alternating, Node 20). Now 124 + 1.2 × (439 + 162) = 845:
+ * `Slot` is a const enum (layout.ts) and LogEncoder.log calls #logChecked once.
+ * test/inlining.test.ts keeps it so. logShape is 203 bytes plus 59 a key, so a record of 5
+ * metrics or more passes the 460-byte limit and is called.
  */
-import { FrameKind, SCALARS_ENTRIES_OFFSET, SCALARS_ENTRY_BYTES, scalarsFrameBytes } from '../shared/frames.js';
+import { FrameKind, IMPLICIT_STEP, SCALARS_ENTRIES_OFFSET, SCALARS_ENTRY_BYTES, scalarsFrameBytes } from '../shared/frames.js';
 import type { RingWriter } from '../shared/ring.js';
 
 /**
- * Logs `o` at `step` (a checked step, or IMPLICIT_STEP) and returns true, or returns false,
- * having published nothing, when `o` does not have exactly this key list or holds a value that
- * is not a plain number (the caller then takes the slow path, which converts or reports it).
+ * Logs `o` at `step` (a checked step; undefined or IMPLICIT_STEP for the implicit one) and
+ * returns true, or returns false, having published nothing, when `o` does not have exactly
+ * this key list or holds a value that is not a plain number (the caller then takes the slow
+ * path, which converts or reports it).
  */
-export type ShapeLog = (o: object, step: number) => boolean;
+export type ShapeLog = (o: object, step: number | undefined) => boolean;
 
 /** One key list, in for-in order, with its compiled log(). */
 export interface Shape {
@@ -74,7 +88,7 @@ export function compileShape(
   }
   lines.push(
     `u32[w] = ${bytes}; u32[w + 1] = ${(FrameKind.SCALARS | (keys.length << 8)) >>> 0};`,
-    'f64[d + 1] = ring.clock(); f64[d + 2] = step;',
+    `f64[d + 1] = ring.clock(); f64[d + 2] = step === undefined ? ${IMPLICIT_STEP} : step;`,
     `ring.commitLazy(${bytes});`,
     'return true;',
   );

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { ErrorCode, SwanlabError, type SerializedError } from '../shared/errors.js';
 import { FrameKind, blobFrameBytes } from '../shared/frames.js';
-import { ACK_SLOT, PROTOCOL_VERSION, STATE_SLOT, WorkerState } from '../shared/layout.js';
+import { Slot, PROTOCOL_VERSION, WorkerState } from '../shared/layout.js';
 import type { MediaBlob } from '../shared/media.js';
 import type { DoneStatus, MainToWorkerMessage, StartInfo, WorkerInit, WorkerToMainStatus } from '../shared/messages.js';
 import type { EnvironmentInit } from '../shared/environment-messages.js';
@@ -68,13 +68,13 @@ export class WorkerLink {
     port1.unref();
     this.worker.on('error', (err) => this.#onDeath({ code: ErrorCode.WORKER_DIED, message: err.message, ...(err.stack ? { stack: err.stack } : {}) }));
     this.worker.on('exit', (code) => {
-      if (!this.#done && Atomics.load(ring.ctrl, STATE_SLOT) !== WorkerState.FINISHED) this.#onDeath({ code: ErrorCode.WORKER_DIED, message: `the worker thread exited (code ${code}) before the run finished` });
+      if (!this.#done && Atomics.load(ring.ctrl, Slot.STATE) !== WorkerState.FINISHED) this.#onDeath({ code: ErrorCode.WORKER_DIED, message: `the worker thread exited (code ${code}) before the run finished` });
     });
   }
 
   /** The reason the worker died, or undefined while it is alive. */
   get deadReason(): SerializedError | undefined {
-    if (this.#dead === undefined && Atomics.load(this.#ring.ctrl, STATE_SLOT) === WorkerState.DEAD) {
+    if (this.#dead === undefined && Atomics.load(this.#ring.ctrl, Slot.STATE) === WorkerState.DEAD) {
       this.#drainPort();
     }
     return this.#dead;
@@ -120,7 +120,7 @@ export class WorkerLink {
   }
 
   /**
-   * Block until the worker confirms request `id` (ACK_SLOT) or `timeoutMs` passes; then deliver
+   * Block until the worker confirms request `id` (Slot.ACK) or `timeoutMs` passes; then deliver
    * the status messages it sent meanwhile. Returns the reply, or undefined on timeout/death.
    */
   waitDoneSync(id: number, timeoutMs: number): DoneReply | undefined {
@@ -131,12 +131,12 @@ export class WorkerLink {
       if (d.id === id) reply = d;
     };
     for (;;) {
-      const ack = Atomics.load(ctrl, ACK_SLOT);
+      const ack = Atomics.load(ctrl, Slot.ACK);
       if (ack >= id) break;
-      if (Atomics.load(ctrl, STATE_SLOT) === WorkerState.DEAD) break;
+      if (Atomics.load(ctrl, Slot.STATE) === WorkerState.DEAD) break;
       const left = deadline - Date.now();
       if (left <= 0) break;
-      Atomics.wait(ctrl, ACK_SLOT, ack, Math.min(left, 100));
+      Atomics.wait(ctrl, Slot.ACK, ack, Math.min(left, 100));
       // An online run's drain can take seconds: show its progress and warnings meanwhile.
       this.#drainPort(onDone);
     }

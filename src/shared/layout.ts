@@ -26,36 +26,45 @@ export const PROTOCOL_VERSION = 2;
 /** Bytes before the ring data. */
 export const CONTROL_BYTES = 256;
 
-// Line 0: written by the producer (main thread).
-/** Producer position: bytes ever published (u32, wrapping). */
-export const HEAD_SLOT = 0;
-/** Incremented by the producer each time it wants the worker awake now; the worker waits on it. */
-export const WAKE_SLOT = 1;
-/** Non-zero while the producer is blocked waiting for space: asks the consumer to notify TAIL. */
-export const SPACE_WANTED_SLOT = 2;
 /**
- * The producer's head after its last lazy commit, a plain (unsynchronized) store: the
- * consumer trusts it only once it has seen it for HINT_AGE_MS (ring.ts, RingWriter.commitLazy).
+ * Indices into the control block: i32 slots (an Int32Array over it), and the clock's f64 slot
+ * (a Float64Array over it). A const enum, so tsc writes each as a number literal where it is
+ * used: the CommonJS build reads an imported `const` as a property of the module object, 9-11
+ * bytes of bytecode a use, and those bytes count against V8's inlining budget for the user's
+ * loop (src/main/shape-writer.ts, "what fits V8's inlining budget").
  */
-export const HEAD_HINT_SLOT = 3;
+export const enum Slot {
+  // Line 0: written by the producer (main thread).
+  /** Producer position: bytes ever published (u32, wrapping). */
+  HEAD = 0,
+  /** Incremented by the producer each time it wants the worker awake now; the worker waits on it. */
+  WAKE = 1,
+  /** Non-zero while the producer is blocked waiting for space: asks the consumer to notify TAIL. */
+  SPACE_WANTED = 2,
+  /**
+   * The producer's head after its last lazy commit, a plain (unsynchronized) store: the
+   * consumer trusts it only once it has seen it for HINT_AGE_MS (ring.ts, RingWriter.commitLazy).
+   */
+  HEAD_HINT = 3,
 
-// Line 1: written by the consumer (worker).
-/** Consumer position: bytes ever consumed (u32, wrapping). */
-export const TAIL_SLOT = 16;
-/** Worker lifecycle, one of {@link WorkerState}. */
-export const STATE_SLOT = 17;
-/** Id of the last finish request the worker has completed (written, fsynced). */
-export const ACK_SLOT = 18;
-/** Values dropped because their (key, step) already had a value. */
-export const DUPLICATES_SLOT = 19;
+  // Line 1: written by the consumer (worker).
+  /** Consumer position: bytes ever consumed (u32, wrapping). */
+  TAIL = 16,
+  /** Worker lifecycle, one of {@link WorkerState}. */
+  STATE = 17,
+  /** Id of the last finish request the worker has completed (written, fsynced). */
+  ACK = 18,
+  /** Values dropped because their (key, step) already had a value. */
+  DUPLICATES = 19,
 
-// Line 2: written by the consumer.
-/** Index in a Float64Array view of the buffer: the worker's wall clock (ms since epoch). */
-export const CLOCK_F64_INDEX = 128 / 8;
-/** Incremented by the consumer on each pass: asks the producer to publish HEAD at its next lazy commit. */
-export const PUBLISH_REQUEST_SLOT = 144 / 4;
+  // Line 2: written by the consumer.
+  /** Index in a Float64Array view of the control block: the worker's wall clock (ms since epoch). */
+  CLOCK_F64 = 128 / 8,
+  /** Incremented by the consumer on each pass: asks the producer to publish HEAD at its next lazy commit. */
+  PUBLISH_REQUEST = 144 / 4,
+}
 
-/** Values of {@link STATE_SLOT}. */
+/** Values of {@link Slot.STATE}. */
 export const WorkerState = {
   STARTING: 0,
   RUNNING: 1,

@@ -23,7 +23,7 @@ export interface ConfigMessage {
   config: Record<string, unknown>;
 }
 
-/** Write the FinishRecord, fsync, then confirm with `id` (ACK_SLOT and a `finished` message). */
+/** Write the FinishRecord, fsync, then confirm with `id` (Slot.ACK and a `finished` message). */
 export interface FinishMessage {
   t: 'finish';
   id: number;

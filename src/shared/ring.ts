@@ -13,15 +13,9 @@
  * leaves a plain-stored hint. Why and what that costs: RingWriter.commitLazy.
  */
 import {
-  CLOCK_F64_INDEX,
   CONTROL_BYTES,
-  HEAD_HINT_SLOT,
-  HEAD_SLOT,
   MIN_RING_BYTES,
-  PUBLISH_REQUEST_SLOT,
-  SPACE_WANTED_SLOT,
-  TAIL_SLOT,
-  WAKE_SLOT,
+  Slot,
   createSharedRing,
   ringCapacity,
 } from './layout.js';
@@ -81,7 +75,7 @@ export class RingWriter extends RingViews {
    */
   constructor(sab: SharedArrayBuffer, wakeFraction = 0.5) {
     super(sab);
-    this.#head = Atomics.load(this.ctrl, HEAD_SLOT) >>> 0;
+    this.#head = Atomics.load(this.ctrl, Slot.HEAD) >>> 0;
     this.#wakeThreshold = Math.floor(this.capacity * wakeFraction);
     this.#limit = this.#head;
     if (!primed) primeWriterPaths();
@@ -91,7 +85,7 @@ export class RingWriter extends RingViews {
   clock(): number {
     // A plain read: 1 ns against 45-50 ns for Date.now() or performance.now() (measured here,
     // Node 20), and log() must stay near the floor.
-    return this.clockView[CLOCK_F64_INDEX]!;
+    return this.clockView[Slot.CLOCK_F64]!;
   }
 
   /** Largest frame this ring can ever hold. */
@@ -112,7 +106,7 @@ export class RingWriter extends RingViews {
   }
 
   #reserveAtLimit(bytes: number): number {
-    const tail = Atomics.load(this.ctrl, TAIL_SLOT) >>> 0;
+    const tail = Atomics.load(this.ctrl, Slot.TAIL) >>> 0;
     if (tail !== this.#tail) {
       this.#tail = tail;
       this.#wakeAt = (tail + this.#wakeThreshold) >>> 0;
@@ -157,9 +151,9 @@ export class RingWriter extends RingViews {
   }
 
   /**
-   * `commit()` for the scalar hot path: the head reaches HEAD_SLOT by Atomics.store only when
-   * the consumer asked since the last time (PUBLISH_REQUEST_SLOT, bumped once per worker pass),
-   * else a plain store of HEAD_HINT_SLOT. The Atomics.store is a full fence (xchg on x86) that
+   * `commit()` for the scalar hot path: the head reaches Slot.HEAD by Atomics.store only when
+   * the consumer asked since the last time (Slot.PUBLISH_REQUEST, bumped once per worker pass),
+   * else a plain store of Slot.HEAD_HINT. The Atomics.store is a full fence (xchg on x86) that
    * waits for the frame's stores to reach the cache: bench/micro/log-breakdown.ts "compiled"
    * against "compiled eager", 12.2 against 16.8 ns a call (Node 20), 10.5 against 15.9 (Node 24);
    * in the bench's tight training loop, whose frames miss the cache, 2-41 ns a call (median ~16,
@@ -174,25 +168,25 @@ export class RingWriter extends RingViews {
     this.#head = head;
     const ctrl = this.ctrl;
     // A plain load, as clock() is: an Atomics.load here made the bench's tight loop slower.
-    const request = ctrl[PUBLISH_REQUEST_SLOT]!;
+    const request = ctrl[Slot.PUBLISH_REQUEST]!;
     if (request !== this.#requestSeen) {
       this.#requestSeen = request;
-      Atomics.store(ctrl, HEAD_SLOT, head | 0);
+      Atomics.store(ctrl, Slot.HEAD, head | 0);
     } else {
-      ctrl[HEAD_HINT_SLOT] = head | 0;
+      ctrl[Slot.HEAD_HINT] = head | 0;
     }
   }
 
   /** Make every committed frame visible to the consumer now. */
   publish(): void {
-    Atomics.store(this.ctrl, HEAD_SLOT, this.#head | 0);
+    Atomics.store(this.ctrl, Slot.HEAD, this.#head | 0);
   }
 
   /** Wake the consumer now (flush, finish, control messages), with every committed frame published. */
   wake(): void {
     this.publish();
-    Atomics.add(this.ctrl, WAKE_SLOT, 1);
-    Atomics.notify(this.ctrl, WAKE_SLOT);
+    Atomics.add(this.ctrl, Slot.WAKE, 1);
+    Atomics.notify(this.ctrl, Slot.WAKE);
   }
 
   /**
@@ -205,21 +199,21 @@ export class RingWriter extends RingViews {
     if (pos >= 0) return pos;
     const deadline = Date.now() + timeoutMs;
     const ctrl = this.ctrl;
-    Atomics.store(ctrl, SPACE_WANTED_SLOT, 1);
+    Atomics.store(ctrl, Slot.SPACE_WANTED, 1);
     try {
       for (;;) {
         this.wake();
-        const tail = Atomics.load(ctrl, TAIL_SLOT);
+        const tail = Atomics.load(ctrl, Slot.TAIL);
         pos = this.reserve(bytes);
         if (pos >= 0) return pos;
         const left = deadline - Date.now();
         if (left <= 0 || !stillAlive()) return -1;
         // Short slices: the consumer notifies TAIL when it sees SPACE_WANTED, but a slice
         // bound keeps us responsive to a consumer that died without notifying.
-        Atomics.wait(ctrl, TAIL_SLOT, tail, Math.min(left, 50));
+        Atomics.wait(ctrl, Slot.TAIL, tail, Math.min(left, 50));
       }
     } finally {
-      Atomics.store(ctrl, SPACE_WANTED_SLOT, 0);
+      Atomics.store(ctrl, Slot.SPACE_WANTED, 0);
     }
   }
 
@@ -235,7 +229,7 @@ export class RingWriter extends RingViews {
 
   /** Bytes published and not yet consumed (as far as this side knows). */
   usedBytes(): number {
-    return (this.#head - (Atomics.load(this.ctrl, TAIL_SLOT) >>> 0)) >>> 0;
+    return (this.#head - (Atomics.load(this.ctrl, Slot.TAIL) >>> 0)) >>> 0;
   }
 }
 
@@ -256,10 +250,10 @@ function primeWriterPaths(): void {
   for (let i = 0; i < 64; i++) {
     const pos = w.reserve(192);
     if (pos < 0) {
-      Atomics.store(w.ctrl, TAIL_SLOT, Atomics.load(w.ctrl, HEAD_SLOT));
+      Atomics.store(w.ctrl, Slot.TAIL, Atomics.load(w.ctrl, Slot.HEAD));
     } else {
       // Both ways out of commitLazy: a publish request every third frame.
-      if (i % 3 === 0) Atomics.add(w.ctrl, PUBLISH_REQUEST_SLOT, 1);
+      if (i % 3 === 0) Atomics.add(w.ctrl, Slot.PUBLISH_REQUEST, 1);
       w.commitLazy(192);
     }
   }
@@ -269,7 +263,7 @@ function primeWriterPaths(): void {
 export type FrameVisitor = (offset: number, bytes: number, kind: number, aux: number) => void;
 
 /**
- * How long the consumer holds a producer's head hint (HEAD_HINT_SLOT) before it reads the frames
+ * How long the consumer holds a producer's head hint (Slot.HEAD_HINT) before it reads the frames
  * below it. The hint is a plain store, so JavaScript orders nothing between it and the frame's
  * own stores; the stores before it reach every core within microseconds on any CPU, and the
  * hint matters only when the producer stopped logging (else its next commit publishes HEAD).
@@ -303,7 +297,7 @@ export class RingReader extends RingViews {
 
   constructor(sab: SharedArrayBuffer) {
     super(sab);
-    this.#tail = Atomics.load(this.ctrl, TAIL_SLOT) >>> 0;
+    this.#tail = Atomics.load(this.ctrl, Slot.TAIL) >>> 0;
     this.#visible = this.#tail;
     // A fresh ring's first lap starts at position 0; a ring already in use was faulted in by it.
     this.#mapped = this.#tail !== 0;
@@ -360,8 +354,8 @@ export class RingReader extends RingViews {
 
   /** The producer's position: its published head or its later hint. */
   #producer(): number {
-    const head = Atomics.load(this.ctrl, HEAD_SLOT) >>> 0;
-    const hint = Atomics.load(this.ctrl, HEAD_HINT_SLOT) >>> 0;
+    const head = Atomics.load(this.ctrl, Slot.HEAD) >>> 0;
+    const hint = Atomics.load(this.ctrl, Slot.HEAD_HINT) >>> 0;
     return ((hint - head) | 0) > 0 ? hint : head;
   }
 
@@ -371,8 +365,8 @@ export class RingReader extends RingViews {
    * anyway (each write there costs the producer one cache miss).
    */
   setClock(ms: number): void {
-    this.clockView[CLOCK_F64_INDEX] = ms;
-    Atomics.add(this.ctrl, PUBLISH_REQUEST_SLOT, 1);
+    this.clockView[Slot.CLOCK_F64] = ms;
+    Atomics.add(this.ctrl, Slot.PUBLISH_REQUEST, 1);
   }
 
   /** True when frames are waiting. */
@@ -384,7 +378,7 @@ export class RingReader extends RingViews {
   #refresh(): number {
     const ctrl = this.ctrl;
     let visible = this.#visible;
-    const head = Atomics.load(ctrl, HEAD_SLOT) >>> 0;
+    const head = Atomics.load(ctrl, Slot.HEAD) >>> 0;
     // Positions wrap at 2^32 and stay within a ring's length of each other: int32 distances.
     if (((head - visible) | 0) > 0) visible = head;
     if (this.#hintSeenAt >= 0) {
@@ -395,7 +389,7 @@ export class RingReader extends RingViews {
       }
     }
     if (this.#hintSeenAt < 0) {
-      const hint = Atomics.load(ctrl, HEAD_HINT_SLOT) >>> 0;
+      const hint = Atomics.load(ctrl, Slot.HEAD_HINT) >>> 0;
       if (((hint - visible) | 0) > 0) {
         this.#hint = hint;
         this.#hintSeenAt = performance.now();
@@ -439,8 +433,8 @@ export class RingReader extends RingViews {
 
   #release(tail: number): void {
     this.#tail = tail;
-    Atomics.store(this.ctrl, TAIL_SLOT, tail | 0);
-    if (Atomics.load(this.ctrl, SPACE_WANTED_SLOT) !== 0) Atomics.notify(this.ctrl, TAIL_SLOT);
+    Atomics.store(this.ctrl, Slot.TAIL, tail | 0);
+    if (Atomics.load(this.ctrl, Slot.SPACE_WANTED) !== 0) Atomics.notify(this.ctrl, Slot.TAIL);
   }
 
   /** Read the u32-length-prefixed body of a KEY or MESSAGE frame (a view, not a copy). */

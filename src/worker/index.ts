@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { workerData } from 'node:worker_threads';
 import { RunState } from '../format/index.js';
 import { ErrorCode, serializeError } from '../shared/errors.js';
-import { ACK_SLOT, DUPLICATES_SLOT, PROTOCOL_VERSION, STATE_SLOT, TAIL_SLOT, WAKE_SLOT, WorkerState } from '../shared/layout.js';
+import { Slot, PROTOCOL_VERSION, WorkerState } from '../shared/layout.js';
 import { FinishState, type FinishMessage, type MainToWorkerMessage, type WorkerInit, type WorkerToMainStatus } from '../shared/messages.js';
 import { PREFAULT_AHEAD_BYTES, RingReader } from '../shared/ring.js';
 import { ConsoleLog } from './console/console-log.js';
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
         }
         file.finish(STATE_OF[m.state], m.error, m.time);
         finished = true;
-        Atomics.store(ctrl, STATE_SLOT, WorkerState.FINISHED);
+        Atomics.store(ctrl, Slot.STATE, WorkerState.FINISHED);
         // Local durability first (written, fsynced); then the upload drain, bounded by
         // finishTimeoutMs, and only then the confirmation the main thread waits for.
         if (upload) {
@@ -116,10 +116,10 @@ async function main(): Promise<void> {
     }
   };
   const reply = (id: number): void => {
-    Atomics.store(ctrl, DUPLICATES_SLOT, metrics.duplicates);
+    Atomics.store(ctrl, Slot.DUPLICATES, metrics.duplicates);
     post({ t: 'done', id, records: file.count, duplicates: metrics.duplicates });
-    Atomics.store(ctrl, ACK_SLOT, id);
-    Atomics.notify(ctrl, ACK_SLOT);
+    Atomics.store(ctrl, Slot.ACK, id);
+    Atomics.notify(ctrl, Slot.ACK);
   };
   /**
    * Before the FinishRecord: stop the monitor (never waited for), commit the console's
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
   };
   const dispatcher = new FrameDispatcher(reader, metrics, onMessage, consoleLog, media);
 
-  Atomics.store(ctrl, STATE_SLOT, WorkerState.RUNNING);
+  Atomics.store(ctrl, Slot.STATE, WorkerState.RUNNING);
   if (upload && init.upload!.resume !== 'never') {
     // Steps are assigned only once the server said where a resumed run's keys stand; the
     // ring holds what is logged meanwhile (bounded well below ringFullTimeoutMs).
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   while (!finished) {
     reader.prefault(PREFAULT_AHEAD_BYTES);
     reader.setClock(Date.now());
-    const wake = Atomics.load(ctrl, WAKE_SLOT);
+    const wake = Atomics.load(ctrl, Slot.WAKE);
     if (reader.hasFrames()) {
       // Media arriving faster than the pool encodes: wait for it rather than queue without bound.
       if (media.overloaded) await media.relieved();
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
       if (reader.hasFrames()) await new Promise(setImmediate);
       continue;
     }
-    const waited = Atomics.waitAsync(ctrl, WAKE_SLOT, wake, init.pollMs);
+    const waited = Atomics.waitAsync(ctrl, Slot.WAKE, wake, init.pollMs);
     if (waited.async) await waited.value;
   }
   await uploaded;
@@ -167,16 +167,16 @@ async function main(): Promise<void> {
   clearInterval(keepAlive);
 }
 
-/** Record the failure where the main thread looks (STATE_SLOT, status port), then stop. */
+/** Record the failure where the main thread looks (Slot.STATE, status port), then stop. */
 function die(err: unknown): void {
-  if (Atomics.load(ctrl, STATE_SLOT) === WorkerState.DEAD) return;
-  Atomics.store(ctrl, STATE_SLOT, WorkerState.DEAD);
+  if (Atomics.load(ctrl, Slot.STATE) === WorkerState.DEAD) return;
+  Atomics.store(ctrl, Slot.STATE, WorkerState.DEAD);
   try {
     post({ t: 'fatal', error: serializeError(err, ErrorCode.IO) });
   } finally {
     // Wake a main thread blocked on the exit handshake: it sees DEAD instead of timing out.
-    Atomics.notify(ctrl, ACK_SLOT);
-    Atomics.notify(ctrl, TAIL_SLOT);
+    Atomics.notify(ctrl, Slot.ACK);
+    Atomics.notify(ctrl, Slot.TAIL);
     // In a worker, process.exit() ends this thread only; messages already posted are delivered.
     process.exit(1);
   }
