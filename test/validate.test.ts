@@ -155,7 +155,7 @@ test('the compiled fast path: alternating key lists, odd key names, and values t
   assert.equal(lines.filter((l) => l.includes('key "loss": value "x"')).length, 1, lines.join('\n'));
 });
 
-// Short key lists are checked by a switch of literals, long ones (over 12 keys) against an
+// Short key lists are checked by a switch of literals, longer ones (over 4 keys) against an
 // array (shape-writer.ts): both must catch every change to a record the program reuses.
 for (const size of [4, 20]) {
   test(`a reused ${size}-key record that gains, loses or renames a key leaves the compiled path, and nothing is dropped`, async () => {

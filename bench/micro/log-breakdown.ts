@@ -18,7 +18,7 @@
  *   encoder        LogEncoder.log(rec), the whole fast path below Run.log
  *   wide switch    compiled log() for a 32-key record (an object literal), its keys checked by
  *                  the switch of literals that short key lists get
- *   wide array     the same checked against the array of its keys, as lists over 12 keys are
+ *   wide array     the same checked against the array of its keys, as lists over 4 keys are
  * Prints the median ns per call over 1000-call batches.
  */
 import { execFileSync } from 'node:child_process';

@@ -18,8 +18,9 @@
  * which cost ~10 ns a call: 28.1 against 16.7 ns, +0.95 against +0.53 % of the loop (26
  * processes each, old and new builds alternating, Node 20). Now 124 + 1.2 × (439 + 162) = 845:
  * `Slot` is a const enum (layout.ts) and LogEncoder.log calls #logChecked once.
- * test/inlining.test.ts keeps it so. logShape is 203 bytes plus 59 a key, so a record of 5
- * metrics or more passes the 460-byte limit and is called.
+ * test/inlining.test.ts keeps it so. logShape is 203 bytes plus 59 a key with the switch key
+ * check (up to 4 keys), 222 plus 41 with the array one, so a record of 6 metrics or more
+ * passes the 460-byte limit and is called.
  */
 import { FrameKind, IMPLICIT_STEP, SCALARS_ENTRIES_OFFSET, SCALARS_ENTRY_BYTES, scalarsFrameBytes } from '../shared/frames.js';
 import type { RingWriter } from '../shared/ring.js';
@@ -45,7 +46,7 @@ export interface Shape {
 export type ReserveSlow = (bytes: number) => number;
 
 /** Key lists up to this long are checked by a switch of literals, longer ones against an array. */
-const SWITCH_MAX_KEYS = 12;
+const SWITCH_MAX_KEYS = 4;
 
 /**
  * Compile log() for `keys`, whose interned ids are `ids`, writing into `ring`. `switchMaxKeys`
@@ -63,12 +64,16 @@ export function compileShape(
   // string literals: a key cannot escape into the code), not an array load:
   // bench/micro/log-breakdown.ts "compiled" 17.6 → 16.8 ns on Node 20, 16.8 → 15.9 on Node 24,
   // and in the bench's tight training loop on Node 24 25-42 ns a call against 47-66 with the
-  // array. Long lists: the switch is an indirect jump per key, and a load from the array of
-  // for-in keys (internalized strings: the compare is one pointer compare) wins past ~12 keys
-  // (8 keys: even; 16: 2.5 ns less a call). For 32 keys, bench/micro/log-breakdown.ts "wide
-  // switch" against "wide array": 91.5 → 80.3 ns on Node 20, 82-140 → 65 on Node 24; in the
-  // bench's wide record (`npm run bench`, per-call.ts wide), 151-158 → 105-111 ns on Node 20,
-  // 103-110 → 88-90 on Node 24.
+  // array. Longer lists: a load from the array of for-in keys (internalized strings: the
+  // compare is one pointer compare), whose bytecode does not grow with the list (a switch case
+  // is ~18 bytes a key): so a 5-key writer (427 bytes) stays under V8's 460-byte limit and is
+  // inlined (see above), where the switch made it 498 and it was called. Tight loop logging 5
+  // metrics, Node 20, 28 processes of each alternating: the new writer cheaper in 19 (against
+  // the floor in the same process: 24). Past 5 keys neither is inlined, and the switch is an
+  // indirect jump per key: 8 keys even, 16 keys 2.5 ns less a call with the array; 32 keys,
+  // bench/micro/log-breakdown.ts "wide switch" against "wide array", 91.5 → 80.3 ns on Node 20,
+  // 82-140 → 65 on Node 24, and the bench's wide record (`npm run bench`, per-call.ts wide)
+  // 151-158 → 105-111 ns on Node 20, 103-110 → 88-90 on Node 24.
   const check =
     keys.length <= switchMaxKeys
       ? `switch (n++) { ${keys.map((k, i) => `case ${i}: if (k !== ${JSON.stringify(k)}) return false; break;`).join(' ')} default: return false; }`
