@@ -194,14 +194,32 @@ test('NVIDIA parsing, against a stand-in nvidia-smi with two GPUs: gpu.{i}.* sam
  * the fixture's unreaped children a second after finish().
  */
 function fakeGpuRun(ms: number, env: Record<string, string> = {}, linger = false): { dir: string; starts: string[]; zombies?: string } {
-  const fake = path.join(__dirname, 'fixtures', 'fake-nvidia');
-  const log = path.join(tempDir(), 'nvidia-smi.log');
+  const fake = fakeGpuEnv(env);
   const out = execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'monitor-run.mjs'), tempDir(), String(ms), ...(linger ? ['linger'] : [])], {
     encoding: 'utf8',
-    env: { ...process.env, ...env, FAKE_NVIDIA_LOG: log, PATH: `${fake}${path.delimiter}${process.env.PATH}` },
+    env: fake.env,
   });
   const [dir, zombies] = out.trim().split('\n');
-  return { dir: dir!, starts: fs.readFileSync(log, 'utf8').split('\n').filter((l) => l !== ''), ...(zombies !== undefined ? { zombies } : {}) };
+  return { dir: dir!, starts: fake.starts(), ...(zombies !== undefined ? { zombies } : {}) };
+}
+
+/**
+ * The environment of a run with the stand-in nvidia-smi first on PATH and `extra` set, and
+ * the stand-in's starts so far ("<pid> <arguments>", from its FAKE_NVIDIA_LOG).
+ */
+function fakeGpuEnv(extra: Record<string, string> = {}): { env: NodeJS.ProcessEnv; starts: () => string[] } {
+  const fake = path.join(__dirname, 'fixtures', 'fake-nvidia');
+  const log = path.join(tempDir(), 'nvidia-smi.log');
+  return {
+    env: { ...process.env, ...extra, FAKE_NVIDIA_LOG: log, PATH: `${fake}${path.delimiter}${process.env.PATH}` },
+    starts: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter((l) => l !== '') : []),
+  };
+}
+
+/** The steps of a run's gpu.0.pct and cpu.pct samples. */
+function gpuAndCpuSteps(dir: string): { gpuSteps: number[]; cpuSteps: number[] } {
+  const { samples } = systemRecords(records(dir));
+  return { gpuSteps: samples.get('gpu.0.pct')!.map((x) => x.step), cpuSteps: samples.get('cpu.pct')!.map((x) => x.step) };
 }
 
 /** True while process `pid` runs (a zombie that nobody reaped yet has ended). */
@@ -254,9 +272,7 @@ function runWithFailingLoop(env: Record<string, string>): { gpuSteps: number[]; 
   // cores) now and then ended the run first.
   const { dir, starts } = fakeGpuRun(5300, env);
   assert.ok(starts.filter((l) => l.includes('--loop-ms')).length >= 2, starts.join('\n'));
-  const { samples } = systemRecords(records(dir));
-  const gpuSteps = samples.get('gpu.0.pct')!.map((x) => x.step);
-  const cpuSteps = samples.get('cpu.pct')!.map((x) => x.step);
+  const { gpuSteps, cpuSteps } = gpuAndCpuSteps(dir);
   const steps = `GPU steps ${gpuSteps.join(', ')}, CPU steps ${cpuSteps.join(', ')}`;
   assert.ok(gpuSteps.length < cpuSteps.length, steps);
   return { gpuSteps, cpuSteps, steps };
@@ -276,29 +292,25 @@ test('when nvidia-smi\'s loop goes silent (a hung driver), it is ended and a new
 // A terminal's Ctrl+C signals its whole foreground process group. A program that catches it
 // and goes on keeps its GPU readings: nvidia-smi runs in a group of its own (soft.ts).
 test('Ctrl+C to a program that catches SIGINT and goes on leaves its nvidia-smi running', { skip: process.platform === 'win32' ? 'POSIX process groups' : undefined }, async () => {
-  const fake = path.join(__dirname, 'fixtures', 'fake-nvidia');
-  const log = path.join(tempDir(), 'nvidia-smi.log');
+  const fake = fakeGpuEnv();
+  const loops = (): string[] => fake.starts().filter((l) => l.includes('--loop-ms'));
   // detached: the fixture leads a process group of its own, as a shell's foreground job does.
   const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'monitor-run.mjs'), tempDir(), '3300', 'sigint'], {
     detached: true,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, FAKE_NVIDIA_LOG: log, PATH: `${fake}${path.delimiter}${process.env.PATH}` },
+    env: fake.env,
   });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const started = (): boolean => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('--loop-ms');
-  for (let i = 0; i < 250 && !started(); i++) await sleep(20);
-  assert.ok(started(), 'nvidia-smi started');
+  for (let i = 0; i < 250 && loops().length === 0; i++) await sleep(20);
+  assert.equal(loops().length, 1, 'nvidia-smi started');
   process.kill(-child.pid!, 'SIGINT');
   assert.equal(await closed, 0);
   const [dir, caught] = out.trim().split('\n');
   assert.equal(caught, 'sigint: 1');
-  const starts = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('--loop-ms'));
-  assert.equal(starts.length, 1, `nvidia-smi started once: ${starts.join('; ')}`);
-  const { samples } = systemRecords(records(dir!));
-  const gpuSteps = samples.get('gpu.0.pct')!.map((x) => x.step);
-  const cpuSteps = samples.get('cpu.pct')!.map((x) => x.step);
+  assert.equal(loops().length, 1, `nvidia-smi started once: ${loops().join('; ')}`);
+  const { gpuSteps, cpuSteps } = gpuAndCpuSteps(dir!);
   assert.deepEqual(gpuSteps, cpuSteps, 'a GPU reading at every sample');
 });
 

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { workerData } from 'node:worker_threads';
 import { RunState } from '../format/index.js';
 import { ErrorCode, serializeError } from '../shared/errors.js';
-import { Slot, PROTOCOL_VERSION, WorkerState } from '../shared/layout.js';
+import { PROTOCOL_VERSION, Slot, WorkerState } from '../shared/layout.js';
 import { FinishState, type FinishMessage, type MainToWorkerMessage, type WorkerInit, type WorkerToMainStatus } from '../shared/messages.js';
 import { PREFAULT_AHEAD_BYTES, RingReader } from '../shared/ring.js';
 import { ConsoleLog } from './console/console-log.js';
