@@ -61,7 +61,10 @@ for (let t = -1; t < TRIALS; t++) {
     const reader = new RingReader(sab);
     if (arm !== 'fresh' && arm !== 'none') reader.prefault(RING);
     if (arm === 'forked' || arm === 'remapped') spawnSync(process.execPath, ['-e', '']);
-    if (arm === 'remapped') reader.remap(RING);
+    if (arm === 'remapped') {
+      reader.remap();
+      reader.prefault(RING);
+    }
     const f0 = minorFaults();
     const t0 = process.hrtime.bigint();
     sink += lap(arm === 'none' ? undefined : reader.u32, arm === 'none' ? undefined : reader.f64);

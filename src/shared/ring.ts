@@ -278,6 +278,15 @@ export const HINT_AGE_MS = 10;
  */
 export const PREFAULT_AHEAD_BYTES = 16 << 20;
 
+/**
+ * How much RingReader.prefault() maps in one call. A page costs a fault; one written by a
+ * child's fork() since, a copy-on-write fault too: 8 MiB took 25-40 ms here, fresh or after a
+ * spawn (a sandboxed 2-core machine, 12-20 µs a fault). Swept whole after each of the three git
+ * commands of the environment snapshot, the worker drained nothing for 120-190 ms of a run's
+ * first second; in 1 MiB slices between its passes it drains at least every few ms.
+ */
+export const PREFAULT_SLICE_BYTES = 1 << 20;
+
 /** The smallest page size of the platforms Node runs on; a larger page is touched more than once. */
 const PAGE_BYTES = 4096;
 
@@ -312,17 +321,24 @@ export class RingReader extends RingViews {
    * default ring, all of many runs; prefaulted, +1 ns (bench/micro/first-lap.ts, Node 20 and 24).
    * An atomic add of 0 changes no byte, whatever the producer writes into the same word
    * meanwhile. One comparison once a lap is mapped.
+   *
+   * Maps at most `slice` bytes a call; returns true when it stopped there with pages still to
+   * map now, so that the caller calls again soon rather than after an idle wait.
    */
-  prefault(ahead: number): void {
-    if (this.#mapped) return;
+  prefault(ahead: number, slice = Infinity): boolean {
+    if (this.#mapped) return false;
     const producer = this.#producer();
     // Pages behind the producer it has written itself since the sweep began.
     let from = this.#mappedTo;
     if (((producer - from) | 0) > 0) from = producer;
     const lapEnd = (this.#sweepFrom + this.capacity) >>> 0;
     let end = (producer + Math.min(ahead, this.capacity)) >>> 0;
-    if (((end - lapEnd) | 0) >= 0) {
-      end = lapEnd;
+    if (((end - lapEnd) | 0) >= 0) end = lapEnd;
+    let more = false;
+    if (((end - from) | 0) > slice) {
+      end = (from + slice) >>> 0;
+      more = true;
+    } else if (end === lapEnd) {
       this.#mapped = true;
     }
     const u32 = this.u32;
@@ -335,21 +351,22 @@ export class RingReader extends RingViews {
       if (offset === lastPage) Atomics.add(u32, (this.capacity >> 2) - 1, 0);
     }
     this.#mappedTo = end;
+    return more;
   }
 
   /**
-   * Start a new prefault sweep of the whole ring, from the producer on, and take its first
-   * `ahead` bytes now. For after this process started a child: fork() write-protects every
-   * private page of the parent, the ring's included, and each then faults again at its next
-   * write: after one spawn, ~2 050 faults over the next lap of an 8 MiB ring, +20 ns an
-   * iteration of the 3 µs loop; remapped, +5-8 ns (bench/micro/first-lap.ts, Node 20 and 24).
+   * Start a new prefault sweep of the whole ring, from the producer on; the next prefault()
+   * calls map it. For after this process started a child: fork() write-protects every private
+   * page of the parent, the ring's included, and each then faults again at its next write:
+   * after one spawn, ~2 050 faults over the next lap of an 8 MiB ring, +20 ns an iteration of
+   * the 3 µs loop; remapped, +5-8 ns (bench/micro/first-lap.ts, Node 20 and 24). Maps nothing
+   * itself: three spawns in a row cost one sweep, not three.
    */
-  remap(ahead: number): void {
+  remap(): void {
     const producer = this.#producer();
     this.#sweepFrom = producer;
     this.#mappedTo = producer;
     this.#mapped = false;
-    this.prefault(ahead);
   }
 
   /** The producer's position: its published head or its later hint. */

@@ -9,7 +9,7 @@ import { RunState } from '../format/index.js';
 import { ErrorCode, serializeError } from '../shared/errors.js';
 import { PROTOCOL_VERSION, Slot, WorkerState } from '../shared/layout.js';
 import { FinishState, type FinishMessage, type MainToWorkerMessage, type WorkerInit, type WorkerToMainStatus } from '../shared/messages.js';
-import { PREFAULT_AHEAD_BYTES, RingReader } from '../shared/ring.js';
+import { PREFAULT_AHEAD_BYTES, PREFAULT_SLICE_BYTES, RingReader } from '../shared/ring.js';
 import { ConsoleLog } from './console/console-log.js';
 import { FrameDispatcher } from './dispatch.js';
 import { Metrics } from './metrics.js';
@@ -52,9 +52,15 @@ async function main(): Promise<void> {
       code: ErrorCode.PROTOCOL,
     });
   }
-  // Before anything else: the producer may be logging into the fresh ring already.
-  reader.prefault(PREFAULT_AHEAD_BYTES);
-  onSpawn(() => reader.remap(PREFAULT_AHEAD_BYTES));
+  // Before anything else: the producer may be logging into the fresh ring already. The rest
+  // of the sweep is mapped a slice a pass by the drain loop, as after each remap().
+  reader.prefault(PREFAULT_AHEAD_BYTES, PREFAULT_SLICE_BYTES);
+  // A pass now rather than at the end of the current idle wait.
+  const remap = (): void => {
+    reader.remap();
+    Atomics.notify(ctrl, Slot.WAKE);
+  };
+  onSpawn(remap);
   const file = new RunFile(init.runDir, init.start);
   file.writeConfig(init.config, init.start.startedAt);
   file.flush();
@@ -71,7 +77,7 @@ async function main(): Promise<void> {
   setImmediate(() => {
     // systeminformation's hardware probe starts children of its own (lscpu, …): map the ring
     // again once they are done (RingReader.remap), as after each of ours (onSpawn).
-    void environment.start().then(() => reader.remap(PREFAULT_AHEAD_BYTES));
+    void environment.start().then(remap);
     monitor?.start();
   });
   /** A finish request waiting for the steps before the FinishRecord ({@link prepareFinish}). */
@@ -147,7 +153,7 @@ async function main(): Promise<void> {
     if (summary) metrics.continueFrom(summary.lastStep);
   }
   while (!finished) {
-    reader.prefault(PREFAULT_AHEAD_BYTES);
+    const mapping = reader.prefault(PREFAULT_AHEAD_BYTES, PREFAULT_SLICE_BYTES);
     reader.setClock(Date.now());
     const wake = Atomics.load(ctrl, Slot.WAKE);
     if (reader.hasFrames()) {
@@ -157,6 +163,10 @@ async function main(): Promise<void> {
       if (finishing !== undefined) await prepareFinish(finishing);
       if (!finished) file.flush();
       if (reader.hasFrames()) await new Promise(setImmediate);
+      continue;
+    }
+    if (mapping) {
+      await new Promise(setImmediate);
       continue;
     }
     const waited = Atomics.waitAsync(ctrl, Slot.WAKE, wake, init.pollMs);
