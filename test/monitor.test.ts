@@ -243,7 +243,7 @@ function alive(pid: number): boolean {
 // nvidia-smi in its loop mode for the run, not one per sample.
 test('the GPU monitor starts nvidia-smi once, in its loop mode, samples its latest readings, and ends it at finish', { skip: process.platform === 'win32' ? 'the stand-in is a shell script' : undefined }, async () => {
   const linux = process.platform === 'linux';
-  const { dir, starts, zombies } = fakeGpuRun(3300, {}, linux);
+  const { dir, starts, zombies } = fakeGpuRun(3800, {}, linux);
   // A process that goes on after finish() keeps no ended nvidia-smi unreaped.
   if (linux) assert.equal(zombies, 'zombies:');
   const loops = starts.filter((l) => / --loop-ms=500$/.test(l)); // twice a 1 s interval
