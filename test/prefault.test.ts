@@ -67,13 +67,15 @@ test('prefault() maps the pages up to `ahead` past the producer, so its writes t
   assert.equal(seen, frames);
 });
 
-test('remap() after a child process maps the ring again from the producer on; without it each page faults again', { skip: noStat }, () => {
-  const sab = createSharedRing(16 * MiB);
+/**
+ * A fresh ring of `capacity` bytes and its reader, and `faultsWriting(n)`: the page faults this
+ * thread takes writing the next `n` MiB of frames into it.
+ */
+function faultCountedRing(capacity: number): { r: RingReader; faultsWriting: (n: number) => number } {
+  const sab = createSharedRing(capacity);
   const w = new RingWriter(sab);
-  const r = new RingReader(sab);
   const payload = new Uint8Array(4000);
   const bytes = blobFrameBytes(payload.length);
-  /** Page faults this thread takes writing `n` MiB of frames. */
   const faultsWriting = (n: number): number => {
     const before = minorFaults();
     for (let b = 0; b + bytes <= n * MiB; b += bytes) {
@@ -82,6 +84,11 @@ test('remap() after a child process maps the ring again from the producer on; wi
     }
     return minorFaults() - before;
   };
+  return { r: new RingReader(sab), faultsWriting };
+}
+
+test('remap() after a child process maps the ring again from the producer on; without it each page faults again', { skip: noStat }, () => {
+  const { r, faultsWriting } = faultCountedRing(16 * MiB);
   r.prefault(16 * MiB);
   assert.ok(faultsWriting(2) < few(2), 'a mapped ring faulted');
   // fork() write-protects the pages: each faults again at its next write.
@@ -98,19 +105,7 @@ test('remap() after a child process maps the ring again from the producer on; wi
 test('prefault() maps at most a slice a call and says whether more is left; remap() maps nothing itself', { skip: noStat }, () => {
   // The worker maps the ring between its drain passes: a whole 8 MiB sweep at once kept it from
   // draining for 120-190 ms of a run's first second (three git commands, three sweeps).
-  const sab = createSharedRing(8 * MiB);
-  const w = new RingWriter(sab);
-  const r = new RingReader(sab);
-  const payload = new Uint8Array(4000);
-  const bytes = blobFrameBytes(payload.length);
-  const faultsWriting = (n: number): number => {
-    const before = minorFaults();
-    for (let b = 0; b + bytes <= n * MiB; b += bytes) {
-      w.writeBlob(w.reserve(bytes), FrameKind.MESSAGE, 0, payload);
-      w.commit(bytes);
-    }
-    return minorFaults() - before;
-  };
+  const { r, faultsWriting } = faultCountedRing(8 * MiB);
   const sweep = (): number => {
     let calls = 1;
     while (r.prefault(16 * MiB, MiB)) calls++;
