@@ -43,6 +43,17 @@ export function records(dir: string): RunRecord[] {
   return [...readRun(dir)];
 }
 
+/**
+ * Poll every 5 ms until `cond` holds: true, or false once `timeoutMs` passed. A test waits
+ * for what it checks, not for a fixed time, which a loaded machine may not be given.
+ */
+export async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; !cond(); await new Promise((resolve) => setTimeout(resolve, 5))) {
+    if (Date.now() > deadline) return false;
+  }
+  return true;
+}
+
 /** A key of the hardware monitor (`__swanlab__.cpu.pct` …, spec 4.4), not the user's. */
 export function isSystemKey(key: string): boolean {
   return key.startsWith('__swanlab__.');

@@ -4,9 +4,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as swanlab from 'swanlab-node';
-import { records, tempDir } from './helpers.js';
+import { records, tempDir, waitFor } from './helpers.js';
 
 const code = (c: string) => (e: Error & { code?: string }) => e.code === c;
 
@@ -133,10 +132,10 @@ test('a logged record reaches the file within about 100 ms, before finish()', as
   const run = swanlab.init({ logdir: tempDir() });
   try {
     // Once the worker is up (the StartRecord is on disk), time one log() to its arrival.
-    await waitFor(() => fs.existsSync(run.dir) && fs.readdirSync(run.dir).some((f) => f.endsWith('.swanlab')) && records(run.dir).length > 0, 10_000);
+    assert.ok(await waitFor(() => fs.existsSync(run.dir) && fs.readdirSync(run.dir).some((f) => f.endsWith('.swanlab')) && records(run.dir).length > 0, 10_000), 'the run file has its first record');
     const t0 = performance.now();
     swanlab.log({ early: 42 });
-    await waitFor(() => records(run.dir).some((r) => r.recordType.case === 'scalar' && r.recordType.value.key === 'early'), 2_000);
+    assert.ok(await waitFor(() => records(run.dir).some((r) => r.recordType.case === 'scalar' && r.recordType.value.key === 'early'), 2_000), 'the record reached the file within 2 s');
     const latency = performance.now() - t0;
     // The worker polls every 20 ms; the bound leaves room for a loaded CI machine.
     assert.ok(latency < 500, `the record took ${latency.toFixed(0)} ms to reach the file`);
@@ -144,14 +143,6 @@ test('a logged record reaches the file within about 100 ms, before finish()', as
     await swanlab.finish();
   }
 });
-
-async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(5);
-  }
-}
 
 test('finish() twice returns the same promise; the current run is cleared', async () => {
   const run = swanlab.init({ logdir: tempDir() });

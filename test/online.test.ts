@@ -10,7 +10,7 @@ import * as swanlab from 'swanlab-node';
 import { runCli } from './fake-swanlab/cli.js';
 import { entries, filePoints, fileLogs, serverLogs, serverPoints } from './fake-swanlab/env.js';
 import { startFakeSwanlab, type FakeSwanlab } from './fake-swanlab/server.js';
-import { captureStderr, records, tempDir } from './helpers.js';
+import { captureStderr, records, tempDir, waitFor } from './helpers.js';
 
 const KEY = 'test-key';
 let fake: FakeSwanlab;
@@ -22,13 +22,6 @@ after(() => fake.close());
 
 function online(extra: swanlab.InitOptions = {}): swanlab.Run {
   return swanlab.init({ mode: 'online', apiKey: KEY, apiHost: fake.url, logdir: tempDir(), project: 'online-test', ...extra });
-}
-
-/** Poll until `cond` holds (10 s at most). */
-async function waitFor(cond: () => boolean, what: string): Promise<void> {
-  for (const t0 = Date.now(); !cond(); await new Promise((r) => setTimeout(r, 10))) {
-    if (Date.now() - t0 > 10_000) throw new Error(`timed out waiting: ${what}`);
-  }
 }
 
 /** Log `n` steps of three keys, one of them NaN now and then, with a pause to spread batches. */
@@ -149,7 +142,7 @@ describe('online runs', () => {
       fake.fault({ match: /POST \/api\/house\/metrics/, metricsType: 'scalar', bodyMatch: /"key":"a"/, kind: 'status', status: 422, message: 'metric rejected by policy', times: 1 });
       swanlab.log({ a: 1 });
       // a@1 only after the batch with a@0 was refused, so that it travels in another one.
-      await waitFor(() => fake.faults.every((f) => f.times === 0), 'the 422 was answered');
+      assert.ok(await waitFor(() => fake.faults.every((f) => f.times === 0), 10_000), 'the 422 was answered');
       swanlab.log({ a: 2 });
       await swanlab.finish();
       return run;
