@@ -2,7 +2,7 @@
 // (one throws, one hangs, one fails once), then the real monitor of a run at a 1 s interval,
 // then NVIDIA GPUs where nvidia-smi finds one.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -11,7 +11,7 @@ import * as swanlab from 'swanlab-node';
 import { msFromTimestamp, type RunRecord } from '../src/format/index.js';
 import { Monitor, type Reading, type Sampler, type SystemMetric, type SystemSink } from '../src/worker/monitor/monitor.js';
 import { statFields } from './fixtures/proc-stat.cjs';
-import { isSystemKey, records, tempDir } from './helpers.js';
+import { isSystemKey, records, tempDir, waitFor } from './helpers.js';
 
 /** Length of the `__swanlab__.` prefix. */
 const PREFIX = '__swanlab__.'.length;
@@ -113,7 +113,8 @@ function systemRecords(recs: RunRecord[]): { columns: Map<string, Column & { at:
 test('a run\'s monitor at a 1 s interval: SYSTEM columns first, then CPU and memory samples at steps 0, 1, 2 … a second apart; finish does not wait for it', async () => {
   const run = swanlab.init({ logdir: tempDir(), mode: 'offline', probe: { monitorIntervalMs: 1000 } });
   swanlab.log({ loss: 1 });
-  await sleep(2700);
+  const keys = ['cpu.pct', 'mem.pct', 'mem.proc', 'mem.proc.pct', 'mem.proc.avail'];
+  await waitFor(() => keys.every((key) => (systemRecords(recordsSoFar(run.dir)).samples.get(key)?.length ?? 0) >= 2), RUN_CAP_MS);
   const t0 = Date.now();
   await swanlab.finish();
   assert.ok(Date.now() - t0 < 1000, `finish() took ${Date.now() - t0} ms`);
@@ -137,7 +138,7 @@ test('a run\'s monitor at a 1 s interval: SYSTEM columns first, then CPU and mem
     );
     assert.equal(c.metricColors?.light, c.metricColors?.dark);
     const s = samples.get(key)!;
-    assert.ok(s.length >= 2, `${key}: ${s.length} samples in 2.7 s`);
+    assert.ok(s.length >= 2, `${key}: ${s.length} samples`);
     assert.deepEqual(s.map((x) => x.step), s.map((_, i) => i), `${key}: steps 0, 1, 2 …`);
     assert.ok(c.at < s[0]!.at, `${key}: the column comes before the first sample`);
     for (let i = 1; i < s.length; i++) {
@@ -153,12 +154,8 @@ test('a run\'s monitor at a 1 s interval: SYSTEM columns first, then CPU and mem
   assert.deepEqual(samples.get('mem.pct')!.map((x) => x.time), cpuTimes, 'one time for all keys of a tick');
 });
 
-test('NVIDIA parsing, against a stand-in nvidia-smi with two GPUs: gpu.{i}.* samples, [N/A] left out, charts shared, the metadata', { skip: process.platform === 'win32' ? 'the stand-in is a shell script' : undefined }, () => {
-  const fake = path.join(__dirname, 'fixtures', 'fake-nvidia');
-  const dir = execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'monitor-run.mjs'), tempDir(), '1300'], {
-    encoding: 'utf8',
-    env: { ...process.env, PATH: `${fake}${path.delimiter}${process.env.PATH}` },
-  }).trim();
+test('NVIDIA parsing, against a stand-in nvidia-smi with two GPUs: gpu.{i}.* samples, [N/A] left out, charts shared, the metadata', { skip: process.platform === 'win32' ? 'the stand-in is a shell script' : undefined }, async () => {
+  const { dir } = await fakeGpuRun(({ samples }) => samples.has('gpu.0.pct') && samples.has('gpu.1.temp') && samples.has('cpu.pct'));
   const { columns, samples } = systemRecords(records(dir));
   const values = (key: string) => samples.get(key)?.map((x) => x.value);
   assert.deepEqual(values('gpu.0.pct')?.[0], 37);
@@ -188,19 +185,69 @@ test('NVIDIA parsing, against a stand-in nvidia-smi with two GPUs: gpu.{i}.* sam
   ]);
 });
 
+/** How long a run of monitor-run.mjs may take to write what a test waits for: only a failing one takes it. */
+const RUN_CAP_MS = 20_000;
+
+/** The records of a run folder as far as written; none while its file is not there yet. */
+function recordsSoFar(dir: string): RunRecord[] {
+  try {
+    return records(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** A running monitor-run.mjs: its folder, the stand-in's starts, its process, and how to end it. */
+interface MonitorRun {
+  dir: string;
+  starts: () => string[];
+  pid: number;
+  /** What it printed after its folder. */
+  lines: () => string[];
+  /** Ends its stdin, so that it finishes the run; its exit code. */
+  end: () => Promise<number | null>;
+}
+
 /**
- * A 1 s monitor run of `ms` with the stand-in nvidia-smi first on PATH (monitor-run.mjs): its
- * folder, the stand-in's starts ("<pid> <arguments>"), and with `linger` the line that lists
- * the fixture's unreaped children a second after finish().
+ * Starts monitor-run.mjs (a 1 s monitor) with the stand-in nvidia-smi first on PATH and `env`
+ * set; resolves once it printed its folder. Detached: it leads a process group of its own, as
+ * a shell's foreground job does.
  */
-function fakeGpuRun(ms: number, env: Record<string, string> = {}, linger = false): { dir: string; starts: string[]; zombies?: string } {
+async function startMonitorRun(env: Record<string, string> = {}, mode?: 'linger' | 'sigint'): Promise<MonitorRun> {
   const fake = fakeGpuEnv(env);
-  const out = execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'monitor-run.mjs'), tempDir(), String(ms), ...(linger ? ['linger'] : [])], {
-    encoding: 'utf8',
+  const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'monitor-run.mjs'), tempDir(), ...(mode ? [mode] : [])], {
+    detached: true,
+    stdio: ['pipe', 'pipe', 'inherit'],
     env: fake.env,
   });
-  const [dir, zombies] = out.trim().split('\n');
-  return { dir: dir!, starts: fake.starts(), ...(zombies !== undefined ? { zombies } : {}) };
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.ok(await waitFor(() => out.includes('\n'), RUN_CAP_MS), 'monitor-run.mjs printed its run folder');
+  return {
+    dir: out.slice(0, out.indexOf('\n')),
+    starts: fake.starts,
+    pid: child.pid!,
+    lines: () => out.trim().split('\n').slice(1),
+    end: () => {
+      child.stdin.end();
+      return closed;
+    },
+  };
+}
+
+/**
+ * A run of monitor-run.mjs that goes on until `enough` holds for its system records and the
+ * stand-in's starts ("<pid> <arguments>"), or RUN_CAP_MS passed: runs of a fixed length were
+ * now and then too short on a loaded machine. Its folder, the starts, and with `linger` the
+ * line that lists the fixture's unreaped children a second after finish().
+ */
+async function fakeGpuRun(enough: (system: ReturnType<typeof systemRecords>, starts: string[]) => boolean, env: Record<string, string> = {}, linger = false): Promise<{ dir: string; starts: string[]; zombies?: string }> {
+  const run = await startMonitorRun(env, linger ? 'linger' : undefined);
+  await waitFor(() => enough(systemRecords(recordsSoFar(run.dir)), run.starts()), RUN_CAP_MS);
+  assert.equal(await run.end(), 0);
+  const zombies = run.lines()[0];
+  return { dir: run.dir, starts: run.starts(), ...(zombies !== undefined ? { zombies } : {}) };
 }
 
 /**
@@ -217,9 +264,8 @@ function fakeGpuEnv(extra: Record<string, string> = {}): { env: NodeJS.ProcessEn
 }
 
 /** The steps of a run's gpu.0.pct and cpu.pct samples. */
-function gpuAndCpuSteps(dir: string): { gpuSteps: number[]; cpuSteps: number[] } {
-  const { samples } = systemRecords(records(dir));
-  return { gpuSteps: samples.get('gpu.0.pct')!.map((x) => x.step), cpuSteps: samples.get('cpu.pct')!.map((x) => x.step) };
+function gpuAndCpuSteps({ samples }: ReturnType<typeof systemRecords>): { gpuSteps: number[]; cpuSteps: number[] } {
+  return { gpuSteps: samples.get('gpu.0.pct')?.map((x) => x.step) ?? [], cpuSteps: samples.get('cpu.pct')?.map((x) => x.step) ?? [] };
 }
 
 /** True while process `pid` runs (a zombie that nobody reaped yet has ended). */
@@ -243,7 +289,7 @@ function alive(pid: number): boolean {
 // nvidia-smi in its loop mode for the run, not one per sample.
 test('the GPU monitor starts nvidia-smi once, in its loop mode, samples its latest readings, and ends it at finish', { skip: process.platform === 'win32' ? 'the stand-in is a shell script' : undefined }, async () => {
   const linux = process.platform === 'linux';
-  const { dir, starts, zombies } = fakeGpuRun(3800, {}, linux);
+  const { dir, starts, zombies } = await fakeGpuRun(({ samples }) => (samples.get('gpu.0.pct')?.length ?? 0) >= 3, {}, linux);
   // A process that goes on after finish() keeps no ended nvidia-smi unreaped.
   if (linux) assert.equal(zombies, 'zombies:');
   const loops = starts.filter((l) => / --loop-ms=500$/.test(l)); // twice a 1 s interval
@@ -262,55 +308,62 @@ test('the GPU monitor starts nvidia-smi once, in its loop mode, samples its late
   assert.ok(!alive(pid), 'nvidia-smi ended with the run');
 });
 
+/** The loop-mode starts of the stand-in among `starts`. */
+const loopStarts = (starts: string[]): string[] => starts.filter((l) => l.includes('--loop-ms'));
+
 /**
- * A 5.3 s run whose stand-in nvidia-smi fails as `env` says: checks that a second one was
- * started and that the GPU keys missed at least one sample; gives the steps of both.
+ * A run whose stand-in nvidia-smi fails as `env` says, until a second one was started, the GPU
+ * keys missed a sample, and `after` holds for the steps of both and the loop starts: checks
+ * the first two; gives the steps.
  */
-function runWithFailingLoop(env: Record<string, string>): { gpuSteps: number[]; cpuSteps: number[]; steps: string } {
-  // 5.3 s: a hung stand-in is found silent 2 or 3 samples after its last line (2 s of silence),
-  // and the new one is read at the sample after; at 4.3 s a loaded machine (the suite on 2
-  // cores) now and then ended the run first.
-  const { dir, starts } = fakeGpuRun(5300, env);
-  assert.ok(starts.filter((l) => l.includes('--loop-ms')).length >= 2, starts.join('\n'));
-  const { gpuSteps, cpuSteps } = gpuAndCpuSteps(dir);
+async function runWithFailingLoop(env: Record<string, string>, after: (gpuSteps: number[], cpuSteps: number[], loops: string[]) => boolean): Promise<{ gpuSteps: number[]; cpuSteps: number[]; steps: string }> {
+  const { dir, starts } = await fakeGpuRun((system, starts) => {
+    const { gpuSteps, cpuSteps } = gpuAndCpuSteps(system);
+    return loopStarts(starts).length >= 2 && gpuSteps.length < cpuSteps.length && after(gpuSteps, cpuSteps, loopStarts(starts));
+  }, env);
+  assert.ok(loopStarts(starts).length >= 2, starts.join('\n'));
+  const { gpuSteps, cpuSteps } = gpuAndCpuSteps(systemRecords(records(dir)));
   const steps = `GPU steps ${gpuSteps.join(', ')}, CPU steps ${cpuSteps.join(', ')}`;
   assert.ok(gpuSteps.length < cpuSteps.length, steps);
   return { gpuSteps, cpuSteps, steps };
 }
 
-test('when nvidia-smi\'s loop stops, the GPU keys miss a sample and a new one is started', { skip: process.platform === 'win32' ? 'the stand-in is a shell script' : undefined }, () => {
-  const { gpuSteps, steps } = runWithFailingLoop({ FAKE_NVIDIA_STOP_AFTER: '2' });
-  assert.ok(gpuSteps.at(-1)! >= 2, `GPU readings again after the restart: ${steps}`);
+test('when nvidia-smi\'s loop stops, the GPU keys miss a sample and a new one is started', { skip: process.platform === 'win32' ? 'the stand-in is a shell script' : undefined }, async () => {
+  const { gpuSteps, steps } = await runWithFailingLoop({ FAKE_NVIDIA_STOP_AFTER: '2' }, (gpuSteps) => (gpuSteps.at(-1) ?? -1) >= 2);
+  assert.ok((gpuSteps.at(-1) ?? -1) >= 2, `GPU readings again after the restart: ${steps}`);
 });
 
-test('when nvidia-smi\'s loop goes silent (a hung driver), it is ended and a new one is started', { skip: process.platform === 'win32' ? 'the stand-in is a shell script' : undefined }, () => {
-  const { gpuSteps, cpuSteps, steps } = runWithFailingLoop({ FAKE_NVIDIA_HANG_AFTER: '1' });
-  const missed = cpuSteps.find((step) => !gpuSteps.includes(step))!;
-  assert.ok(gpuSteps.some((step) => step > missed), `a reading again from the new one: ${steps}`);
+test('when nvidia-smi\'s loop goes silent (a hung driver), it is ended and a new one is started', { skip: process.platform === 'win32' ? 'the stand-in is a shell script' : undefined }, async () => {
+  // The hung stand-in ignores SIGTERM for 30 s: only the monitor's SIGKILL ends it while the run goes on.
+  let hungEnded = false;
+  const readingAfterMiss = (gpuSteps: number[], cpuSteps: number[]): boolean => {
+    const missed = cpuSteps.find((step) => !gpuSteps.includes(step));
+    return missed !== undefined && gpuSteps.some((step) => step > missed);
+  };
+  const { gpuSteps, cpuSteps, steps } = await runWithFailingLoop({ FAKE_NVIDIA_HANG_AFTER: '1' }, (gpuSteps, cpuSteps, loops) => {
+    hungEnded ||= !alive(Number(loops[0]!.split(' ')[0]));
+    return hungEnded && readingAfterMiss(gpuSteps, cpuSteps);
+  });
+  assert.ok(readingAfterMiss(gpuSteps, cpuSteps), `a reading again from the new one: ${steps}`);
+  assert.ok(hungEnded, 'the hung nvidia-smi was ended while the run went on');
 });
 
 // A terminal's Ctrl+C signals its whole foreground process group. A program that catches it
 // and goes on keeps its GPU readings: nvidia-smi runs in a group of its own (soft.ts).
 test('Ctrl+C to a program that catches SIGINT and goes on leaves its nvidia-smi running', { skip: process.platform === 'win32' ? 'POSIX process groups' : undefined }, async () => {
-  const fake = fakeGpuEnv();
-  const loops = (): string[] => fake.starts().filter((l) => l.includes('--loop-ms'));
-  // detached: the fixture leads a process group of its own, as a shell's foreground job does.
-  const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'monitor-run.mjs'), tempDir(), '3300', 'sigint'], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: fake.env,
-  });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
-  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-  for (let i = 0; i < 250 && loops().length === 0; i++) await sleep(20);
-  assert.equal(loops().length, 1, 'nvidia-smi started');
-  process.kill(-child.pid!, 'SIGINT');
-  assert.equal(await closed, 0);
-  const [dir, caught] = out.trim().split('\n');
-  assert.equal(caught, 'sigint: 1');
+  const run = await startMonitorRun({}, 'sigint');
+  const loops = (): string[] => loopStarts(run.starts());
+  assert.ok(await waitFor(() => loops().length > 0, RUN_CAP_MS), 'nvidia-smi started');
+  process.kill(-run.pid, 'SIGINT');
+  const signalledAt = Date.now();
+  const samplesSince = (recs: RunRecord[]): number => systemRecords(recs).samples.get('cpu.pct')?.filter((x) => x.time > signalledAt).length ?? 0;
+  await waitFor(() => samplesSince(recordsSoFar(run.dir)) >= 2, RUN_CAP_MS);
+  assert.equal(await run.end(), 0);
+  assert.deepEqual(run.lines(), ['sigint: 1']);
   assert.equal(loops().length, 1, `nvidia-smi started once: ${loops().join('; ')}`);
-  const { gpuSteps, cpuSteps } = gpuAndCpuSteps(dir!);
+  const recs = records(run.dir);
+  assert.ok(samplesSince(recs) >= 2, 'the monitor went on after the signal');
+  const { gpuSteps, cpuSteps } = gpuAndCpuSteps(systemRecords(recs));
   assert.deepEqual(gpuSteps, cpuSteps, 'a GPU reading at every sample');
 });
 
