@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readRun, type RunRecord } from 'swanlab-node';
 import { RunState } from '../src/format/index.js';
-import { isSystemKey, tempDir } from './helpers.js';
+import { isSystemKey, tempDir, waitFor } from './helpers.js';
 
 const fixtures = path.join(__dirname, 'fixtures');
 /** A fixture that has not ended by then is a hang: it is killed and the test fails. */
@@ -287,7 +287,6 @@ describe('exit paths: each child ends one way; its run file holds every value an
     assert.deepEqual(run.finish, { state: 'FINISHED', error: '' });
   });
 
-  /** Run `fixture` until it prints "logged", kill -9 it 300 ms later; its log dir. */
   /**
    * Run `fixture` and kill -9 it 300 ms after it printed "logged", or, given `onDisk`, once
    * `onDisk(logdir)` holds (polled for up to 10 s, while the fixture's thread spins): a loaded
@@ -299,7 +298,7 @@ describe('exit paths: each child ends one way; its run file holds every value an
     const child = spawnFixture(fixture, logdir);
     await child.waitFor('logged');
     await sleep(300);
-    for (const deadline = Date.now() + 10_000; onDisk !== undefined && !onDisk(logdir) && Date.now() < deadline; ) await sleep(50);
+    if (onDisk !== undefined) await waitFor(() => onDisk(logdir), 10_000);
     child.kill('SIGKILL');
     const e = await child.ended;
     assert.deepEqual([e.code, e.signal, e.stderr], [null, 'SIGKILL', '']);
