@@ -110,6 +110,18 @@ function systemRecords(recs: RunRecord[]): { columns: Map<string, Column & { at:
   return { columns, samples };
 }
 
+/** How long a run (of monitor-run.mjs or in process) may take to write what a test waits for: only a failing one takes it. */
+const RUN_CAP_MS = 20_000;
+
+/** The records of a run folder as far as written; none while its file is not there yet. */
+function recordsSoFar(dir: string): RunRecord[] {
+  try {
+    return records(dir);
+  } catch {
+    return [];
+  }
+}
+
 test('a run\'s monitor at a 1 s interval: SYSTEM columns first, then CPU and memory samples at steps 0, 1, 2 … a second apart; finish does not wait for it', async () => {
   const run = swanlab.init({ logdir: tempDir(), mode: 'offline', probe: { monitorIntervalMs: 1000 } });
   swanlab.log({ loss: 1 });
@@ -184,18 +196,6 @@ test('NVIDIA parsing, against a stand-in nvidia-smi with two GPUs: gpu.{i}.* sam
     { vendor: 'nvidia', devices: [{ index: 0, ...device }, { index: 1, ...device }], version: '550.54.15', cuda_version: '12.6', cann_version: null },
   ]);
 });
-
-/** How long a run of monitor-run.mjs may take to write what a test waits for: only a failing one takes it. */
-const RUN_CAP_MS = 20_000;
-
-/** The records of a run folder as far as written; none while its file is not there yet. */
-function recordsSoFar(dir: string): RunRecord[] {
-  try {
-    return records(dir);
-  } catch {
-    return [];
-  }
-}
 
 /** A running monitor-run.mjs: its folder, the stand-in's starts, its process, and how to end it. */
 interface MonitorRun {
@@ -345,6 +345,8 @@ test('when nvidia-smi\'s loop goes silent (a hung driver), it is ended and a new
     return hungEnded && readingAfterMiss(gpuSteps, cpuSteps);
   });
   assert.ok(readingAfterMiss(gpuSteps, cpuSteps), `a reading again from the new one: ${steps}`);
+  // Only the first stand-in hangs: the new one goes on reading, up to the run's last sample.
+  assert.equal(gpuSteps.at(-1), cpuSteps.at(-1), `the new one still read at the last sample: ${steps}`);
   assert.ok(hungEnded, 'the hung nvidia-smi was ended while the run went on');
 });
 
